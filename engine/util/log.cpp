@@ -1,0 +1,48 @@
+#include "engine/util/log.h"
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+
+#include <cstdlib>
+#include <vector>
+
+namespace pw::log {
+
+std::filesystem::path default_log_path() {
+  std::filesystem::path base;
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) {
+    base = state;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = std::filesystem::path(home) / ".local" / "state";
+  } else {
+    base = std::filesystem::temp_directory_path();
+  }
+  return base / "pagewise" / "pagewise.log";
+}
+
+void init(const Options& options) {
+  std::vector<spdlog::sink_ptr> sinks;
+  std::string file_problem;
+  const auto path = options.file.empty() ? default_log_path() : options.file;
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+        path.string(), options.max_bytes, options.max_files));
+  } catch (const std::exception& e) {
+    file_problem = e.what();
+  }
+  if (options.to_stderr || sinks.empty()) {
+    auto err = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    err->set_level(options.debug ? spdlog::level::debug : spdlog::level::warn);
+    err->set_pattern("%^%l%$: %v");
+    sinks.push_back(err);
+  }
+  auto logger = std::make_shared<spdlog::logger>("pagewise", sinks.begin(), sinks.end());
+  logger->set_level(options.debug ? spdlog::level::debug : spdlog::level::info);
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  if (!file_problem.empty()) spdlog::warn("cannot open log file {}: {}", path.string(), file_problem);
+}
+
+}  // namespace pw::log
