@@ -7,6 +7,7 @@ PAGEWISE_DEBS=(
   qt6-base-dev qt6-base-dev-tools libgl-dev libpoppler-qt6-dev
   libpoppler-cpp-dev libsqlite3-dev libopenblas-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
+  nlohmann-json3-dev         # JSON: golden files, CLI --json output, chat messages (the standard C++ JSON library)
   clang                      # libFuzzer targets for the parsers of untrusted files
   xvfb xauth                 # GUI checks under a virtual display
   poppler-utils              # pdftotext in tests that read our generated PDFs
