@@ -8,8 +8,29 @@
 
 #include "engine/compute/cpu_topology.h"
 
+// How a job runs (what must stay true when changing this file):
+//
+//  dispatcher                                   worker / dispatcher itself (run_tasks)
+//  ----------                                   --------------------------------------
+//  claim_ is (old job, kClosed)                 s = claim_ (acquire); n = job_n_tasks_ (acquire)
+//  write job_fn_, job_ctx_, done_ = 0           if index(s) >= n: nothing to claim
+//  job_n_tasks_ = n          (release)          CAS claim_ s -> s + 1; on success run task index(s)
+//  claim_ = (job, 0)         (release)          done_ += 1; the one reaching n notifies
+//  wake_ += 1, notify
+//  run_tasks(0); wait done_ == n
+//  claim_ = (job, kClosed)
+//
+// A claim succeeds only while claim_ still holds (job, i < n) for the job whose n was read: the
+// job id in the same word as the counter makes a stale worker's CAS fail once a job is closed,
+// and a worker that sees the *next* job's n_tasks (release/acquire) also sees the close. So a
+// worker that wakes late never runs a task of a finished job and the dispatcher waits only for
+// tasks, not for every worker to check in (a descheduled worker costs nothing).
+
 namespace pw::compute {
 namespace {
+
+constexpr uint32_t kClosed = 0xFFFFFFFFu;
+constexpr int64_t kMaxTasks = 0x7FFFFFFF;
 
 // Which pool (if any) the current thread is running a task for, so a nested parallel_for on
 // the same pool runs inline instead of waiting for itself.
@@ -32,6 +53,25 @@ bool spin_until(Done done, std::chrono::microseconds budget) {
   }
 }
 
+// Marks the current thread as running tasks of `pool` for the scope's lifetime.
+class RunningScope {
+ public:
+  RunningScope(const ThreadPool* pool, int thread) : outer_pool_(t_running_pool), outer_index_(t_thread_index) {
+    t_running_pool = pool;
+    t_thread_index = thread;
+  }
+  ~RunningScope() {
+    t_running_pool = outer_pool_;
+    t_thread_index = outer_index_;
+  }
+  RunningScope(const RunningScope&) = delete;
+  RunningScope& operator=(const RunningScope&) = delete;
+
+ private:
+  const ThreadPool* outer_pool_;
+  int outer_index_;
+};
+
 }  // namespace
 
 ThreadPool::ThreadPool(const ThreadPoolOptions& options) : spin_(options.spin) {
@@ -51,44 +91,48 @@ ThreadPool::ThreadPool(const ThreadPoolOptions& options) : spin_(options.spin) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard lock(dispatch_mutex_);
-    stopping_.store(true, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
-    generation_.notify_all();
+    stopping_.store(true, std::memory_order_release);
+    wake_.fetch_add(1, std::memory_order_release);
+    wake_.notify_all();
   }
   for (auto& w : workers_) w.join();
 }
 
 void ThreadPool::worker_main(int thread) {
-  t_running_pool = this;
-  t_thread_index = thread;
-  uint32_t seen = 0;
+  RunningScope scope(this, thread);
   for (;;) {
-    auto changed = [&] { return generation_.load(std::memory_order_acquire) != seen; };
-    if (!spin_until(changed, spin_)) {
-      // Sleep until the generation moves; wait() re-checks the value, so a bump between our
-      // last look and this call is not lost.
-      while (!changed()) generation_.wait(seen, std::memory_order_acquire);
-    }
-    seen = generation_.load(std::memory_order_acquire);
-    if (stopping_.load(std::memory_order_relaxed)) return;
+    // Read before looking for work: a job published after this load changes wake_, so the
+    // wait below cannot miss it.
+    const uint32_t seen = wake_.load(std::memory_order_acquire);
+    if (stopping_.load(std::memory_order_acquire)) return;
     run_tasks(thread);
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_all();
+    auto woken = [&] { return wake_.load(std::memory_order_acquire) != seen; };
+    if (!spin_until(woken, spin_))
+      while (!woken()) wake_.wait(seen, std::memory_order_acquire);
   }
 }
 
 void ThreadPool::run_tasks(int thread) {
-  const int64_t n = job_n_tasks_;
   for (;;) {
-    if (failed_.load(std::memory_order_relaxed)) return;
-    const int64_t task = next_task_.fetch_add(1, std::memory_order_relaxed);
-    if (task >= n) return;
-    try {
-      job_fn_(job_ctx_, task, thread);
-    } catch (const std::exception& e) {
-      record_failure(task, e.what());
-    } catch (...) {
-      record_failure(task, "unknown exception");
+    uint64_t s = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      const uint32_t n = job_n_tasks_.load(std::memory_order_acquire);
+      if (static_cast<uint32_t>(s) >= n) return;  // closed, or every task claimed
+      if (claim_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel, std::memory_order_acquire)) break;
     }
+    const int64_t task = static_cast<uint32_t>(s);
+    if (!failed_.load(std::memory_order_relaxed)) {
+      try {
+        job_fn_(job_ctx_, task, thread);
+      } catch (const std::exception& e) {
+        record_failure(task, e.what());
+      } catch (...) {
+        record_failure(task, "unknown exception");
+      }
+    }
+    // n cannot change before this task is counted: the job stays open until done_ == n.
+    const uint32_t n = job_n_tasks_.load(std::memory_order_relaxed);
+    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == n) done_.notify_all();
   }
 }
 
@@ -126,41 +170,39 @@ Status ThreadPool::run(int64_t n_tasks, TaskFn fn, void* ctx) {
   if (n_tasks <= 0) return ok_status();
   if (t_running_pool == this) return run_inline(n_tasks, fn, ctx, t_thread_index);
   if (workers_.empty() || n_tasks == 1) {
-    const ThreadPool* outer = t_running_pool;
-    const int outer_index = t_thread_index;
-    t_running_pool = this;
-    t_thread_index = 0;
-    Status s = run_inline(n_tasks, fn, ctx, 0);
-    t_running_pool = outer;
-    t_thread_index = outer_index;
-    return s;
+    RunningScope scope(this, 0);
+    return run_inline(n_tasks, fn, ctx, 0);
   }
+  if (n_tasks > kMaxTasks)
+    return Error(ErrorCode::InvalidArgument, "thread pool", std::to_string(n_tasks) + " tasks in one job is too many");
 
   std::lock_guard lock(dispatch_mutex_);
+  const uint32_t n = static_cast<uint32_t>(n_tasks);
+  ++job_id_;
+  // claim_ is closed here (constructor or the end of the previous job): nobody reads these.
   job_fn_ = fn;
   job_ctx_ = ctx;
-  job_n_tasks_ = n_tasks;
-  next_task_.store(0, std::memory_order_relaxed);
-  pending_.store(static_cast<uint32_t>(workers_.size()), std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_release);  // publishes the job fields above
-  generation_.notify_all();                             // no syscall unless a worker sleeps
+  done_.store(0, std::memory_order_relaxed);
+  job_n_tasks_.store(n, std::memory_order_release);
+  claim_.store(static_cast<uint64_t>(job_id_) << 32, std::memory_order_release);  // open: task 0 next
+  wake_.fetch_add(1, std::memory_order_release);
+  wake_.notify_all();  // no system call unless a worker sleeps
 
-  const ThreadPool* outer = t_running_pool;
-  const int outer_index = t_thread_index;
-  t_running_pool = this;
-  t_thread_index = 0;
-  run_tasks(0);
-  t_running_pool = outer;
-  t_thread_index = outer_index;
+  {
+    RunningScope scope(this, 0);
+    run_tasks(0);
+  }
 
-  auto all_done = [&] { return pending_.load(std::memory_order_acquire) == 0; };
+  auto all_done = [&] { return done_.load(std::memory_order_acquire) == n; };
   if (!spin_until(all_done, spin_)) {
     for (;;) {
-      const uint32_t p = pending_.load(std::memory_order_acquire);
-      if (p == 0) break;
-      pending_.wait(p, std::memory_order_acquire);
+      const uint32_t d = done_.load(std::memory_order_acquire);
+      if (d == n) break;
+      done_.wait(d, std::memory_order_acquire);
     }
   }
+  // Close before the next job's fields are written (see the table at the top).
+  claim_.store((static_cast<uint64_t>(job_id_) << 32) | kClosed, std::memory_order_release);
   return take_result();
 }
 

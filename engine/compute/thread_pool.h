@@ -11,7 +11,7 @@
 //
 // Rules (must not change):
 // - The calling thread takes part as thread 0; workers are 1..size()-1.
-// - Tasks are claimed dynamically (an atomic counter), so which thread runs a task is not fixed.
+// - Tasks are claimed dynamically (compare-and-swap), so which thread runs a task is not fixed.
 //   Work that must give bit-identical results for any thread count must therefore make each
 //   task's output depend only on the task index, never on the thread index or on timing.
 // - No exception escapes: a task that throws makes parallel_for return an Internal error
@@ -20,6 +20,9 @@
 //   same pool runs inline on that thread (no deadlock).
 // - Idle workers spin for `spin` (cheap wake-up between back-to-back dispatches), then sleep on
 //   a futex (std::atomic::wait) so an idle application costs no CPU.
+// - parallel_for waits for its tasks, not for its workers: a worker the OS has not scheduled yet
+//   (a busy desktop) is not waited for; the caller and the running workers take its share.
+//   This is why claiming is a compare-and-swap on (job id, next task) — see thread_pool.cpp.
 #pragma once
 
 #include <atomic>
@@ -78,7 +81,7 @@ class ThreadPool {
   Status run(int64_t n_tasks, TaskFn fn, void* ctx);
   Status run_inline(int64_t n_tasks, TaskFn fn, void* ctx, int thread);
   void worker_main(int thread);
-  void run_tasks(int thread);  // claims tasks of the current job until none are left
+  void run_tasks(int thread);  // claims tasks of the open job until none are left
   void record_failure(int64_t task, const char* what);
   Status take_result();
 
@@ -86,19 +89,20 @@ class ThreadPool {
   std::chrono::microseconds spin_;
   std::mutex dispatch_mutex_;  // one job at a time
 
-  // The current job, written by the dispatcher before `generation_` is bumped (release) and
-  // read by workers after they observe the bump (acquire).
+  // The current job. Written by the dispatcher only while no task can be claimed (see
+  // thread_pool.cpp), read by whoever claims a task.
   TaskFn job_fn_ = nullptr;
   void* job_ctx_ = nullptr;
-  int64_t job_n_tasks_ = 0;
-
-  alignas(64) std::atomic<uint32_t> generation_{0};  // bumped once per job; workers wait on it
-  alignas(64) std::atomic<int64_t> next_task_{0};     // next unclaimed task of the current job
-  alignas(64) std::atomic<uint32_t> pending_{0};      // workers not yet done with the current job
-  alignas(64) std::atomic<bool> failed_{false};
+  alignas(64) std::atomic<uint32_t> job_n_tasks_{0};
+  // (job id << 32) | next unclaimed task; task index kClosed means "no job open".
+  alignas(64) std::atomic<uint64_t> claim_{0xFFFFFFFFu};
+  alignas(64) std::atomic<uint32_t> done_{0};     // tasks of the current job finished
+  alignas(64) std::atomic<uint32_t> wake_{0};     // bumped per job; idle workers wait on it
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> failed_{false};
   std::mutex failure_mutex_;
   std::string failure_;
+  uint32_t job_id_ = 0;
 };
 
 }  // namespace pw::compute
