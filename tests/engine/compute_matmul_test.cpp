@@ -42,8 +42,21 @@ float f16_dot(int64_t n, const void* w, const void* a) {
   return s;
 }
 
-const TypeKernels kF32{GgmlType::F32, GgmlType::F32, f32_copy, f32_copy, f32_store, f32_dot, f32_dot};
-const TypeKernels kF16{GgmlType::F16, GgmlType::F16, f16_to_f32_row, f16_to_f32_row, f32_to_f16_row, f16_dot, f16_dot};
+// Designated initializers: members this test does not need stay null.
+const TypeKernels kF32{.type = GgmlType::F32,
+                       .vec_dot_type = GgmlType::F32,
+                       .dequantize_row = f32_copy,
+                       .dequantize_row_scalar = f32_copy,
+                       .quantize_row = f32_store,
+                       .vec_dot = f32_dot,
+                       .vec_dot_scalar = f32_dot};
+const TypeKernels kF16{.type = GgmlType::F16,
+                       .vec_dot_type = GgmlType::F16,
+                       .dequantize_row = f16_to_f32_row,
+                       .dequantize_row_scalar = f16_to_f32_row,
+                       .quantize_row = f32_to_f16_row,
+                       .vec_dot = f16_dot,
+                       .vec_dot_scalar = f16_dot};
 const MatmulKernels kF32Pair{&kF32, &kF32};  // activations used as they are
 const MatmulKernels kF16Pair{&kF16, &kF16};  // activations converted, weights dequantized for sgemm
 
