@@ -23,6 +23,10 @@ namespace {
 
 constexpr uint64_t kMinKeyValueBytes = 8 + 1 + 4 + 1;      // key length, 1-char key, type, 1-byte value
 constexpr uint64_t kMinTensorInfoBytes = 8 + 1 + 4 + 4 + 8;  // name length, 1-char name, n_dims, type, offset
+// Truncated vs Corrupt is a guess for the message's sake: a metadata length or count larger
+// than the whole file is called corrupt; tensor data that runs past the end is called
+// truncated (an incomplete download) unless it would end beyond any real file size.
+constexpr uint64_t kAbsurdFileSize = uint64_t{1} << 62;
 
 std::string hex32(uint32_t v) {
   static const char* digits = "0123456789abcdef";
@@ -246,6 +250,8 @@ class GgufParser {
       t.type = static_cast<GgmlType>(*raw_type);
       const TypeInfo& info = type_info(t.type);
       auto row = row_size_bytes(t.type, t.ne[0]);
+      if (!row && t.ne[0] % info.block_size == 0)
+        return fail(ErrorCode::Corrupt, what + " with shape " + t.shape_string() + " has a row size that overflows 64 bits");
       if (!row)
         return fail(ErrorCode::Corrupt, what + " of type " + std::string(info.name) + " has rows of " + std::to_string(t.ne[0]) +
                                             " values, not a whole number of " + std::to_string(info.block_size) + "-value blocks");
@@ -276,7 +282,7 @@ class GgufParser {
       if (t.offset % a != 0)
         return fail(ErrorCode::Corrupt, what + " data offset " + std::to_string(t.offset) + " is not a multiple of the alignment " + std::to_string(a));
       if (t.offset > data_bytes || t.n_bytes > data_bytes - t.offset)
-        return fail(t.offset > size_ || t.n_bytes > size_ ? ErrorCode::Corrupt : ErrorCode::Truncated,
+        return fail(t.offset > kAbsurdFileSize || t.n_bytes > kAbsurdFileSize - t.offset ? ErrorCode::Corrupt : ErrorCode::Truncated,
                     what + " (" + std::to_string(t.n_bytes) + " bytes at data offset " + std::to_string(t.offset) +
                         ") ends past the end of the file (" + std::to_string(data_bytes) + " bytes of tensor data)");
       t.file_offset = f_.data_offset_ + t.offset;
