@@ -16,7 +16,9 @@
 // followed by zero padding to the alignment (also after the last one, as ggml writes it).
 // Tensor offsets are consecutive, which ggml requires. The alignment is general.alignment
 // (a u32 power of two; 32 when absent). Tensor names are limited to 63 bytes (ggml's limit).
-// Span data must stay alive until write() returns.
+// Span data must stay alive until write() returns. Nested arrays are valid GGUF and our reader
+// takes them, but ggml's reader rejects any array of arrays: model files meant for other
+// readers must not contain them (GGUF files from the hubs never do).
 #pragma once
 
 #include <cstdint>
