@@ -218,6 +218,29 @@ TEST(QuantLegacyExact, RepresentableValuesRoundTrip) {
   check_exact(GgmlType::IQ4_NL, quantize_row_iq4_nl, 0, 15, {0}, 0.03125f, 0.0f, kIq4NlValues);
 }
 
+// Q4_0/Q5_0 take the scale from the signed value of largest magnitude; between two values of
+// equal magnitude and opposite sign the first one wins (ggml's strict `amax < |x|` scan), which
+// decides the sign of d and so every code of the block.
+TEST(QuantLegacyExact, FirstValueOfLargestMagnitudeSetsTheScaleSign) {
+  std::vector<float> x(32, 0.25f);
+  x[3] = 5.0f;
+  x[9] = -5.0f;
+  BlockQ4_0 q4;
+  quantize_row_q4_0(x.data(), &q4, 32);
+  EXPECT_EQ(q4.d, fp32_to_fp16(-5.0f / 8.0f));
+  BlockQ5_0 q5;
+  quantize_row_q5_0(x.data(), &q5, 32);
+  EXPECT_EQ(q5.d, fp32_to_fp16(-5.0f / 16.0f));
+  std::swap(x[3], x[9]);
+  quantize_row_q4_0(x.data(), &q4, 32);
+  EXPECT_EQ(q4.d, fp32_to_fp16(5.0f / 8.0f));
+  // Now d = 0.625: -5 = -8 * d comes back exactly, 5 = 8 * d is clamped to code 7 (4.375).
+  float y[32];
+  dequantize_row_q4_0(&q4, y, 32);
+  EXPECT_EQ(y[3], -5.0f);
+  EXPECT_EQ(y[9], 4.375f);
+}
+
 TEST(QuantLegacyExact, ZeroBlocksStayZero) {
   const std::vector<float> zeros(64, 0.0f);
   for (const LegacyFormat& f : legacy_formats()) {
