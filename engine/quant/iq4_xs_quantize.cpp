@@ -29,20 +29,26 @@ int nearest_level(float v) {
 }
 
 // Best scale for one sub-block of 32 (signed; 0 when the sub-block is all zero).
-float fit_sub_block(const float* x) {
+float fit_sub_block(const float* x_raw) {
   float amax = 0.0f, max = 0.0f;
   for (int i = 0; i < 32; ++i) {
-    if (std::fabs(x[i]) > amax) {
-      amax = std::fabs(x[i]);
-      max = x[i];
+    if (std::fabs(x_raw[i]) > amax) {
+      amax = std::fabs(x_raw[i]);
+      max = x_raw[i];
     }
   }
-  if (!(amax >= 1e-15f)) return 0.0f;
+  if (!(amax >= 1e-15f) || !std::isfinite(amax)) return 0.0f;
+  // The search weighs by x^2 and compares products of squared sums (order x^6): run it on
+  // values normalised to [-1, 1] so it neither overflows nor underflows, then scale back.
+  float x[32];
+  const float inv_amax = 1.0f / amax;
+  for (int i = 0; i < 32; ++i) x[i] = x_raw[i] * inv_amax;
+  const float sign = max < 0.0f ? -1.0f : 1.0f;
   // Maximise sum(w q x)^2 / sum(w q^2) over candidates; the first candidate maps max to the
   // top level, the others map it near the bottom level -127 (the end with more room).
   float best_scale = 0.0f, best_num = 0.0f, best_den = 1.0f;
   for (int k = -8; k <= 7; ++k) {
-    const float inv = k == -8 ? 127.0f / max : static_cast<float>(k + kIQ4NLValues[0]) / max;
+    const float inv = k == -8 ? 127.0f * sign : static_cast<float>(k + kIQ4NLValues[0]) * sign;
     float sum_qx = 0.0f, sum_q2 = 0.0f;
     for (int i = 0; i < 32; ++i) {
       const float q = static_cast<float>(kIQ4NLValues[nearest_level(inv * x[i])]);
@@ -56,7 +62,7 @@ float fit_sub_block(const float* x) {
       best_scale = sum_qx / sum_q2;
     }
   }
-  return best_scale;
+  return best_scale * amax;
 }
 
 }  // namespace
