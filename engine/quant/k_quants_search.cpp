@@ -54,8 +54,8 @@ float normalize(const float* x, int n, float* xn, float* signed_max) {
 AffineFit fit_affine(const float* x, const float* w, int n, int nmax, const AffineSearch& search, uint8_t* L) {
   float lo = x[0], hi = x[0], sum_w = 0.0f, sum_wx = 0.0f;
   for (int i = 0; i < n; ++i) {
-    lo = std::fmin(lo, x[i]);
-    hi = std::fmax(hi, x[i]);
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
     sum_w += w[i];
     sum_wx += w[i] * x[i];
   }
