@@ -124,6 +124,7 @@ void dequantize_row_q3_K_avx2(const void* src, float* dst, int64_t n);
 void dequantize_row_q4_K_avx2(const void* src, float* dst, int64_t n);
 void dequantize_row_q5_K_avx2(const void* src, float* dst, int64_t n);
 void dequantize_row_q6_K_avx2(const void* src, float* dst, int64_t n);
+void dequantize_row_iq4_xs_avx2(const void* src, float* dst, int64_t n);
 
 // Reference quantizers (no importance matrix): error-minimising searches for sub-block scales
 // (and mins), then the sub-block scales quantized against an F16 super-scale.

@@ -1,4 +1,4 @@
-// AVX2 dequantization of Q2_K .. Q6_K (prefill dequantizes weight tiles to f32). Bit-identical
+// AVX2 dequantization of Q2_K .. Q6_K and IQ4_XS (prefill dequantizes weight tiles to f32). Bit-identical
 // to the scalar twins in k_quants_dequant.cpp: per sub-block the float scale and min are
 // computed with the same scalar operations, then value = scale*q - min with two separate
 // roundings. Built with -mavx2 -mfma -mf16c; call only after cpu_features().avx2_fma_f16c.
@@ -175,6 +175,27 @@ void dequantize_row_q6_K_avx2(const void* src, float* dst, int64_t n) {
         write16_scaled(out + 16 * sub, lane0(v), d * static_cast<float>(blk.scales[sub]));
         write16_scaled(out + 16 * (sub + 1), lane1(v), d * static_cast<float>(blk.scales[sub + 1]));
       }
+    }
+  }
+}
+
+void dequantize_row_iq4_xs_avx2(const void* src, float* dst, int64_t n) {
+  const auto* blocks = static_cast<const BlockIQ4XS*>(src);
+  const __m128i table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kIQ4NLValues));
+  const __m128i low4 = _mm_set1_epi8(0x0F);
+  for (int64_t b = 0; b < n / kQK_K; ++b) {
+    const BlockIQ4XS& blk = blocks[b];
+    const float d = fp16_to_fp32(blk.d);
+    float* out = dst + b * kQK_K;
+#pragma GCC unroll 8
+    for (int sub = 0; sub < 8; ++sub) {
+      const int ls = ((blk.scales_l[sub / 2] >> (4 * (sub % 2))) & 0x0F) | (((blk.scales_h >> (2 * sub)) & 3) << 4);
+      const float scale = d * static_cast<float>(ls - 32);
+      const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.qs + 16 * sub));
+      // Low nibbles are values 0..15 of the sub-block, high nibbles 16..31; the level table
+      // is looked up with pshufb.
+      write16_scaled(out + 32 * sub, _mm_shuffle_epi8(table, _mm_and_si128(q, low4)), scale);
+      write16_scaled(out + 32 * sub + 16, _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(q, 4), low4)), scale);
     }
   }
 }

@@ -69,7 +69,7 @@ struct KFormat {
   size_t block_bytes;
   void (*quantize)(const float*, void*, int64_t);
   void (*dequantize)(const void*, float*, int64_t);
-  void (*dequantize_avx2)(const void*, float*, int64_t);  // null: no AVX2 dequantize
+  void (*dequantize_avx2)(const void*, float*, int64_t);
   float (*dot_scalar)(int64_t, const void*, const void*);
   float (*dot_avx2)(int64_t, const void*, const void*);
   // Byte ranges of the F16 scales inside a block (to make random blocks decodable).
@@ -95,7 +95,7 @@ inline const std::vector<KFormat>& k_formats() {
        offsetof(BlockQ5K, qh), sizeof(BlockQ5K), true},
       {"q6_K", GgmlType::Q6_K, sizeof(BlockQ6K), quantize_row_q6_K, dequantize_row_q6_K, dequantize_row_q6_K_avx2,
        vec_dot_q6_K_q8_K_scalar, vec_dot_q6_K_q8_K_avx2, {offsetof(BlockQ6K, d)}, 0, 0, false},
-      {"iq4_xs", GgmlType::IQ4_XS, sizeof(BlockIQ4XS), quantize_row_iq4_xs, dequantize_row_iq4_xs, nullptr,
+      {"iq4_xs", GgmlType::IQ4_XS, sizeof(BlockIQ4XS), quantize_row_iq4_xs, dequantize_row_iq4_xs, dequantize_row_iq4_xs_avx2,
        vec_dot_iq4_xs_q8_K_scalar, vec_dot_iq4_xs_q8_K_avx2, {offsetof(BlockIQ4XS, d)}, 0, 0, false},
   };
   return formats;
