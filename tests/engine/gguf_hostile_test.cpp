@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 
 #include "engine/gguf/gguf_file.h"
 #include "engine/gguf/gguf_writer.h"
@@ -131,6 +132,25 @@ TEST(GgufHostile, NestingDepthIsBounded) {
   expect_error(nested(9), ErrorCode::Corrupt, "arrays nested deeper than 8 levels");
   // A depth bomb: a million levels would overflow a naive recursive reader's stack.
   expect_error(nested(1000000), ErrorCode::Corrupt, "arrays nested deeper than 8 levels");
+}
+
+TEST(GgufHostile, ManyKeysAndTensorsAreIndexedAndDuplicatesFound) {
+  constexpr uint32_t kKeys = 60000, kTensors = 20000;
+  GgufBytes b;
+  b.header(3, kTensors, kKeys);
+  for (uint32_t i = 0; i < kKeys; ++i) b.str("key." + std::to_string(i)).u32(0).u8(static_cast<uint8_t>(i));
+  for (uint32_t i = 0; i < kTensors; ++i) b.tensor("t" + std::to_string(i), {1}, 0, uint64_t{32} * i);
+  b.pad_to(32).zeros(size_t{32} * kTensors);
+  auto r = GgufFile::parse(b.span(), kName);
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_EQ(*r->get_u32("key.12345"), 12345u % 256u);
+  EXPECT_EQ(r->find_tensor("t19999")->offset, 32u * 19999u);
+  EXPECT_EQ(r->find("key.60000"), nullptr);
+
+  GgufBytes dup;
+  dup.header(3, 0, kKeys);
+  for (uint32_t i = 0; i < kKeys; ++i) dup.str("key." + std::to_string(i == kKeys - 1 ? 777 : i)).u32(0).u8(0);
+  expect_error(dup, ErrorCode::Corrupt, "metadata key 'key.777' appears twice");
 }
 
 TEST(GgufHostile, AlignmentMustBeAU32PowerOfTwo) {
