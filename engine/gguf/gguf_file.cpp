@@ -35,7 +35,8 @@ std::string GgufTensor::shape_string() const {
 
 Result<GgufFile> GgufFile::open(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then rejected as not regular).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return open_error(name, errno);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {

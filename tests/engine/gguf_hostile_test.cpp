@@ -2,6 +2,7 @@
 // the file, and never crash, hang or allocate hugely. Also replays the fuzzer's seed corpus
 // and every regression input the fuzzer found (tests/fuzz/regressions/gguf).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -347,6 +348,12 @@ TEST(GgufHostile, OpenErrorsNameThePath) {
   auto folder = GgufFile::open(dir.path());
   ASSERT_FALSE(folder.ok());
   EXPECT_EQ(folder.error().code(), ErrorCode::InvalidArgument);
+
+  ASSERT_EQ(mkfifo((dir / "pipe.gguf").c_str(), 0600), 0);
+  auto fifo = GgufFile::open(dir / "pipe.gguf");  // must not block waiting for a writer
+  ASSERT_FALSE(fifo.ok());
+  EXPECT_EQ(fifo.error().code(), ErrorCode::Unsupported);
+  EXPECT_EQ(fifo.error().message(), "is not a regular file");
 
   pw::test::write_file(dir / "empty.gguf", "", 0);
   auto empty = GgufFile::open(dir / "empty.gguf");
