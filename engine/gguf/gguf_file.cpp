@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -34,7 +35,8 @@ std::string GgufTensor::shape_string() const {
 
 Result<GgufFile> GgufFile::open(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then rejected as not regular).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return open_error(name, errno);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
@@ -102,14 +104,30 @@ void GgufFile::release() {
   mapping_size_ = 0;
 }
 
+std::optional<std::string_view> GgufNameIndex::build(const std::vector<std::string_view>& names) {
+  sorted_.clear();
+  sorted_.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) sorted_.emplace_back(names[i], i);
+  std::sort(sorted_.begin(), sorted_.end());
+  for (size_t i = 1; i < sorted_.size(); ++i)
+    if (sorted_[i].first == sorted_[i - 1].first) return sorted_[i].first;
+  return std::nullopt;
+}
+
+std::optional<size_t> GgufNameIndex::find(std::string_view name) const {
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name, [](const auto& e, std::string_view n) { return e.first < n; });
+  if (it == sorted_.end() || it->first != name) return std::nullopt;
+  return it->second;
+}
+
 const GgufValue* GgufFile::find(std::string_view key) const {
-  auto it = key_index_.find(key);
-  return it == key_index_.end() ? nullptr : &metadata_[it->second].value;
+  auto i = key_index_.find(key);
+  return i ? &metadata_[*i].value : nullptr;
 }
 
 const GgufTensor* GgufFile::find_tensor(std::string_view name) const {
-  auto it = tensor_index_.find(name);
-  return it == tensor_index_.end() ? nullptr : &tensors_[it->second];
+  auto i = tensor_index_.find(name);
+  return i ? &tensors_[*i] : nullptr;
 }
 
 Error GgufFile::key_error(ErrorCode code, std::string_view key, const std::string& problem) const {

@@ -30,7 +30,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/gguf/gguf_value.h"
@@ -68,6 +67,19 @@ struct GgufTensor {
   std::span<const uint8_t> bytes() const { return {data, static_cast<size_t>(n_bytes)}; }
   // "[256, 512]" in ggml ne order, n_dims entries.
   std::string shape_string() const;
+};
+
+// Name -> position, sorted by name. Lookups are O(log n), and building it (with the duplicate
+// check) is O(n log n) whatever the names are: a hash map could be flooded by a hostile file
+// with crafted colliding keys.
+class GgufNameIndex {
+ public:
+  // `names[i]` is the name at position i. Returns a duplicated name, if there is one.
+  std::optional<std::string_view> build(const std::vector<std::string_view>& names);
+  std::optional<size_t> find(std::string_view name) const;
+
+ private:
+  std::vector<std::pair<std::string_view, size_t>> sorted_;
 };
 
 class GgufFile {
@@ -137,9 +149,9 @@ class GgufFile {
   uint32_t alignment_ = kGgufDefaultAlignment;
   uint64_t data_offset_ = 0;
   std::vector<GgufKeyValue> metadata_;
-  std::unordered_map<std::string_view, size_t> key_index_;
+  GgufNameIndex key_index_;
   std::vector<GgufTensor> tensors_;
-  std::unordered_map<std::string_view, size_t> tensor_index_;
+  GgufNameIndex tensor_index_;
 };
 
 }  // namespace pw::gguf

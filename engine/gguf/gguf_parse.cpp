@@ -185,16 +185,18 @@ class GgufParser {
       if (!key) return key.error();
       if (key->empty()) return fail(ErrorCode::Corrupt, which + " has an empty key");
       const std::string what = "metadata key '" + printable(*key) + "'";
-      if (f_.key_index_.count(*key)) return fail(ErrorCode::Corrupt, what + " appears twice");
       auto raw_type = read<uint32_t>(what + ": value type");
       if (!raw_type) return raw_type.error();
       if (!is_valid_gguf_type(*raw_type))
         return fail(ErrorCode::Corrupt, what + " has invalid value type " + std::to_string(*raw_type));
       auto value = read_value(static_cast<GgufType>(*raw_type), 0);
       if (!value) return value.error().with_context(what);
-      f_.key_index_.emplace(*key, f_.metadata_.size());
       f_.metadata_.push_back(GgufKeyValue{*key, *value});
     }
+    std::vector<std::string_view> keys;
+    keys.reserve(f_.metadata_.size());
+    for (const auto& kv : f_.metadata_) keys.push_back(kv.key);
+    if (auto dup = f_.key_index_.build(keys)) return fail(ErrorCode::Corrupt, "metadata key '" + printable(*dup) + "' appears twice");
     return ok_status();
   }
 
@@ -219,7 +221,6 @@ class GgufParser {
       if (name->empty()) return fail(ErrorCode::Corrupt, "tensor " + std::to_string(i) + " has an empty name");
       t.name = *name;
       const std::string what = "tensor '" + printable(t.name) + "'";
-      if (f_.tensor_index_.count(t.name)) return fail(ErrorCode::Corrupt, what + " appears twice");
 
       auto n_dims = read<uint32_t>(what + ": dimension count");
       if (!n_dims) return n_dims.error();
@@ -262,9 +263,12 @@ class GgufParser {
       auto offset = read<uint64_t>(what + ": data offset");
       if (!offset) return offset.error();
       t.offset = *offset;
-      f_.tensor_index_.emplace(t.name, f_.tensors_.size());
       f_.tensors_.push_back(t);
     }
+    std::vector<std::string_view> names;
+    names.reserve(f_.tensors_.size());
+    for (const auto& t : f_.tensors_) names.push_back(t.name);
+    if (auto dup = f_.tensor_index_.build(names)) return fail(ErrorCode::Corrupt, "tensor '" + printable(*dup) + "' appears twice");
     return ok_status();
   }
 

@@ -220,16 +220,24 @@ class GgufValue {
   // The string's bytes (not NUL-terminated, not validated as UTF-8); nullopt unless String.
   std::optional<std::string_view> to_string() const;
 
-  // Arrays (element_type() and size() are 0/U8 for non-arrays).
+  // Arrays (element_type() and size() are U8 and 0 for non-arrays). Each view is empty when
+  // the value is not an array of that element type, so a wrong guess never misreads bytes.
   GgufType element_type() const { return element_type_; }
   uint64_t size() const { return count_; }
-  // Precondition: is_array() && element_type() == GgufTypeOf<T>::value.
   template <typename T>
-  GgufScalarArray<T> scalars() const { return GgufScalarArray<T>(payload_, count_); }
-  // Precondition: is_array() && element_type() == String.
-  GgufStringArray strings() const { return GgufStringArray(payload_, payload_size_, count_); }
-  // Any array (also nested): its elements as values. Precondition: is_array().
-  GgufArrayElements elements() const { return GgufArrayElements(element_type_, payload_, payload_size_, count_); }
+  GgufScalarArray<T> scalars() const {
+    if (!is_array() || element_type_ != GgufTypeOf<T>::value) return {};
+    return GgufScalarArray<T>(payload_, count_);
+  }
+  GgufStringArray strings() const {
+    if (!is_array() || element_type_ != GgufType::String) return {};
+    return GgufStringArray(payload_, payload_size_, count_);
+  }
+  // Any array (also nested): its elements as values.
+  GgufArrayElements elements() const {
+    if (!is_array()) return {};
+    return GgufArrayElements(element_type_, payload_, payload_size_, count_);
+  }
 
   // The value's exact encoding after its type tag (for an array: element type, count and
   // elements). The writer copies it verbatim to carry metadata over from another file.

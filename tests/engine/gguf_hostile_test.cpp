@@ -2,11 +2,13 @@
 // the file, and never crash, hang or allocate hugely. Also replays the fuzzer's seed corpus
 // and every regression input the fuzzer found (tests/fuzz/regressions/gguf).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 
 #include "engine/gguf/gguf_file.h"
 #include "engine/gguf/gguf_writer.h"
@@ -125,12 +127,32 @@ GgufBytes nested(int levels) {
 }
 
 TEST(GgufHostile, NestingDepthIsBounded) {
-  auto ok = GgufFile::parse(nested(8).span(), kName);
+  const GgufBytes eight = nested(8);  // parse() views the caller's buffer: keep it alive
+  auto ok = GgufFile::parse(eight.span(), kName);
   ASSERT_TRUE(ok.ok()) << ok.error().describe();
   EXPECT_TRUE(pw::test::use_everything(*ok).consistent);
   expect_error(nested(9), ErrorCode::Corrupt, "arrays nested deeper than 8 levels");
   // A depth bomb: a million levels would overflow a naive recursive reader's stack.
   expect_error(nested(1000000), ErrorCode::Corrupt, "arrays nested deeper than 8 levels");
+}
+
+TEST(GgufHostile, ManyKeysAndTensorsAreIndexedAndDuplicatesFound) {
+  constexpr uint32_t kKeys = 60000, kTensors = 20000;
+  GgufBytes b;
+  b.header(3, kTensors, kKeys);
+  for (uint32_t i = 0; i < kKeys; ++i) b.str("key." + std::to_string(i)).u32(0).u8(static_cast<uint8_t>(i));
+  for (uint32_t i = 0; i < kTensors; ++i) b.tensor("t" + std::to_string(i), {1}, 0, uint64_t{32} * i);
+  b.pad_to(32).zeros(size_t{32} * kTensors);
+  auto r = GgufFile::parse(b.span(), kName);
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_EQ(*r->get_u32("key.12345"), 12345u % 256u);
+  EXPECT_EQ(r->find_tensor("t19999")->offset, 32u * 19999u);
+  EXPECT_EQ(r->find("key.60000"), nullptr);
+
+  GgufBytes dup;
+  dup.header(3, 0, kKeys);
+  for (uint32_t i = 0; i < kKeys; ++i) dup.str("key." + std::to_string(i == kKeys - 1 ? 777 : i)).u32(0).u8(0);
+  expect_error(dup, ErrorCode::Corrupt, "metadata key 'key.777' appears twice");
 }
 
 TEST(GgufHostile, AlignmentMustBeAU32PowerOfTwo) {
@@ -248,11 +270,11 @@ TEST(GgufHostile, TruncationOfRealFilesSampled) {
     auto f = GgufFile::open(pw::test::shared_path(fixture));
     ASSERT_TRUE(f.ok()) << f.error().describe();
     const auto bytes = f->bytes();
-    // Every offset of the first 4 KB and of the tensor infos, every 7th in between (the token
+    // Every offset of the first 2 KB and of the tensor infos, every 13th in between (the token
     // strings), then every 997th into the data.
     const size_t header = static_cast<size_t>(f->data_offset()) + 64;
     const size_t infos = header - std::min<size_t>(header, 64 + 80 * f->tensors().size());
-    for (size_t n = 0; n < header; n += (n < 4096 || n >= infos) ? 1 : 7)
+    for (size_t n = 0; n < header; n += (n < 2048 || n >= infos) ? 1 : 13)
       ASSERT_FALSE(GgufFile::parse(bytes.first(n), fixture).ok()) << fixture << " cut at " << n;
     for (size_t n = header; n < bytes.size(); n += 997) {
       auto r = GgufFile::parse(bytes.first(n), fixture);
@@ -312,7 +334,7 @@ TEST(GgufHostile, RandomByteFlipsInARealHeader) {
   auto f = GgufFile::open(pw::test::shared_path("fixtures/models/tiny-llama-Q4_0.gguf"));
   ASSERT_TRUE(f.ok());
   std::vector<uint8_t> bytes(f->bytes().begin(), f->bytes().end());
-  check_random_flips(std::move(bytes), static_cast<size_t>(f->data_offset()), 1500, 99, "tiny-llama-Q4_0");
+  check_random_flips(std::move(bytes), static_cast<size_t>(f->data_offset()), 800, 99, "tiny-llama-Q4_0");
 }
 
 // ---- files on disk -----------------------------------------------------------------------
@@ -327,6 +349,12 @@ TEST(GgufHostile, OpenErrorsNameThePath) {
   auto folder = GgufFile::open(dir.path());
   ASSERT_FALSE(folder.ok());
   EXPECT_EQ(folder.error().code(), ErrorCode::InvalidArgument);
+
+  ASSERT_EQ(mkfifo((dir / "pipe.gguf").c_str(), 0600), 0);
+  auto fifo = GgufFile::open(dir / "pipe.gguf");  // must not block waiting for a writer
+  ASSERT_FALSE(fifo.ok());
+  EXPECT_EQ(fifo.error().code(), ErrorCode::Unsupported);
+  EXPECT_EQ(fifo.error().message(), "is not a regular file");
 
   pw::test::write_file(dir / "empty.gguf", "", 0);
   auto empty = GgufFile::open(dir / "empty.gguf");

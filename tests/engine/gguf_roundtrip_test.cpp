@@ -156,7 +156,11 @@ TEST(GgufRoundTrip, ArraysOfEveryElementTypeIncludingNested) {
   EXPECT_EQ(f.find("a.empty")->element_type(), GgufType::F32);
   EXPECT_EQ(f.find("a.empty")->size(), 0u);
   EXPECT_TRUE(f.get_f32_array("a.empty")->empty());
-  // Element types are checked, not reinterpreted.
+  // Element types are checked, not reinterpreted: a wrong guess gives an empty view.
+  EXPECT_TRUE(f.find("a.u8")->scalars<float>().empty());
+  EXPECT_TRUE(f.find("a.u8")->strings().empty());
+  EXPECT_TRUE(f.find("a.string")->scalars<uint64_t>().empty());
+  EXPECT_EQ(f.find("a.string")->scalars<uint64_t>().bytes().size(), 0u);
   EXPECT_EQ(f.find("a.u32")->element_type(), GgufType::U32);
   EXPECT_EQ(f.find("a.bool")->element_type(), GgufType::Bool);
 
