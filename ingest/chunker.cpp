@@ -182,7 +182,7 @@ class Assembler {
 
  private:
   void enter_section(const Heading& h) {
-    while (!stack_.empty() && stack_.back()->level >= h.level) stack_.pop_back();
+    while (!stack_.empty() && !heading_contains(*stack_.back(), h)) stack_.pop_back();
     if (stack_.size() >= kMaxPathDepth) stack_.erase(stack_.begin());
     stack_.push_back(&h);
   }
@@ -327,10 +327,11 @@ std::vector<Chunk> chunk_document(const ExtractedDocument& doc, const ChunkOptio
   std::vector<std::vector<Block>> blocks(doc.pages.size());
   std::vector<Piece> pieces;
   PieceBuilder builder(count, target, pieces);
+  const bool markdown = doc.format == "md" || doc.format == "html";
   for (size_t p = 0; p < doc.pages.size(); ++p) {
     const std::string& text = doc.pages[p].text;
     if (text.empty()) continue;
-    blocks[p] = segment_page(text);
+    blocks[p] = segment_page(text, markdown);
     for (const Block& b : blocks[p])
       builder.add_block(static_cast<int>(p), text, b, b.heading ? &*b.heading : nullptr);
   }

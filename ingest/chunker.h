@@ -11,7 +11,7 @@
 //   sentence boundaries; a sentence longer than the target is cut at line ends, then between
 //   words, never inside a word (only a single "word" longer than the whole target, such as a
 //   run of base64, is cut inside).
-// - Numbered or Markdown headings (see headings.h) start a new chunk, without overlap, and set
+// - Numbered headings, and Markdown ones in md/html documents (see headings.h), start a new chunk, without overlap, and set
 //   the heading path ("Leave policy > 4.2 Carry-over"). Consecutive headings with no text
 //   between them ("4. Leave" then "4.1 Annual") share one chunk.
 // - A table (consecutive table-like lines) stays in one chunk when it fits in target_tokens;

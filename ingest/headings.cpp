@@ -1,5 +1,6 @@
 #include "ingest/headings.h"
 
+#include <algorithm>
 #include <array>
 
 #include "ingest/normalize.h"
@@ -185,6 +186,8 @@ std::optional<Heading> finish(int level, std::string_view label, std::string_vie
     if (!bare_ok) return std::nullopt;
     return make_heading(level, label, "", true);
   }
+  // "ARTICLE II ENGAGEMENT OF OPERATOR 6": a table-of-contents entry, not the section itself.
+  if (ends_with_page_number(rest) && word_count(rest) <= kMaxStandaloneWords) return std::nullopt;
   if (standalone_title_ok(rest, strict)) return make_heading(level, label, rest, true);
   if (strict) return std::nullopt;
   if (auto title = inline_title(rest)) return make_heading(level, label, *title, false);
@@ -266,6 +269,27 @@ std::optional<Heading> section_sign_heading(std::string_view line) {
   return finish(3 + depth - 1, label, line.substr(i), false, true, true);
 }
 
+std::vector<int> parse_numbers(std::string_view label) {
+  std::vector<int> numbers;
+  int value = -1;
+  for (char c : label) {
+    if (is_digit(c)) {
+      value = (value < 0 ? 0 : value * 10) + (c - '0');
+    } else {
+      if (value >= 0) numbers.push_back(value);
+      value = -1;
+      if (c != '.') break;
+    }
+  }
+  if (value >= 0) numbers.push_back(value);
+  return numbers;
+}
+
+std::optional<Heading> with_numbers(std::optional<Heading> h) {
+  if (h) h->number = parse_numbers(h->label);
+  return h;
+}
+
 std::optional<Heading> numbered_heading(std::string_view line) {
   size_t i = 0;
   int depth = read_dotted_number(line, i);
@@ -291,7 +315,7 @@ std::optional<Heading> numbered_heading(std::string_view line) {
   const std::string_view label = line.substr(0, (line[i - 1] == '.' && depth > 1 && parens == 0) ? i - 1 : i);
   // "1 Introduction" (no dot, one part) is easily a table row or a quantity: be strict.
   const bool strict = depth == 1 && !dot && parens == 0;
-  return finish(3 + depth + parens, label, line.substr(i), strict, false, false);
+  return with_numbers(finish(3 + depth + parens, label, line.substr(i), strict, false, false));
 }
 
 std::optional<Heading> roman_heading(std::string_view line) {
@@ -306,6 +330,8 @@ std::optional<Heading> roman_heading(std::string_view line) {
 }  // namespace
 
 void set_heading_title(Heading& heading, std::string_view title) {
+  title = trim(title);
+  while (!title.empty() && (title.back() == '.' || title.back() == ':')) title.remove_suffix(1);  // "Term." -> "Term"
   heading.title = std::string(trim(title));
   std::string text = heading.label;
   if (!heading.title.empty()) {
@@ -321,16 +347,34 @@ void set_heading_title(Heading& heading, std::string_view title) {
   heading.path_text = std::move(text);
 }
 
+std::optional<Heading> detect_bare_section_number(std::string_view line) {
+  line = trim(line);
+  size_t i = 0;
+  const int depth = read_dotted_number(line, i);
+  if (depth == 0) return std::nullopt;
+  const bool dot = i < line.size() && line[i] == '.';
+  if (dot) ++i;
+  if (i != line.size() || (depth == 1 && !dot)) return std::nullopt;
+  return with_numbers(make_heading(3 + depth, line.substr(0, depth > 1 && dot ? i - 1 : i), "", true));
+}
+
+bool heading_contains(const Heading& outer, const Heading& inner) {
+  if (outer.level >= inner.level) return false;
+  if (outer.number.empty() || inner.number.empty()) return true;
+  return outer.number.size() < inner.number.size() &&
+         std::equal(outer.number.begin(), outer.number.end(), inner.number.begin());
+}
+
 bool looks_like_title_line(std::string_view line) {
   line = trim(line);
   return standalone_title_ok(line, false) && word_count(line) <= 10 && line.back() != '.';
 }
 
-std::optional<Heading> detect_heading(std::string_view line) {
+std::optional<Heading> detect_heading(std::string_view line, bool markdown) {
   line = trim(line);
   if (line.empty()) return std::nullopt;
   const char c = line.front();
-  if (c == '#') return markdown_heading(line);
+  if (c == '#') return markdown ? markdown_heading(line) : std::nullopt;
   if (is_digit(c)) return numbered_heading(line);
   if (static_cast<unsigned char>(c) == 0xC2) return section_sign_heading(line);
   if (auto h = keyword_heading(line)) return h;

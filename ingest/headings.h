@@ -6,7 +6,7 @@
 //   }
 //
 // Recognised (the line must start with it):
-//   Markdown      "## Carry-over"                         level = number of '#'
+//   Markdown      "## Carry-over" (when asked)            level = number of '#'
 //   keywords      "Part II", "Chapter 3", "ARTICLE 7 - TERMINATION", "Section 4.2: Fees",
 //                 "Schedule B", "Annex 1", "Appendix A", "Exhibit C"
 //   section sign  "§3", "§ 4.2 Fees"
@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pw::ingest {
 
@@ -32,9 +33,23 @@ struct Heading {
   std::string title;       // "Carry-over"; may be empty ("ARTICLE 7" alone on its line)
   std::string path_text;   // label and title as shown in a heading path, at most ~100 bytes
   bool standalone = true;  // false when body text follows on the same line
+  std::vector<int> number; // {4, 2} for "4.2" and "4.2(b)"; empty for keyword/Markdown/Roman labels
 };
 
-std::optional<Heading> detect_heading(std::string_view line);
+// True when `inner` may sit under `outer` in a heading path. By level, and for two numbered
+// headings also by number: "1.5.4" is not under "4." (a numbered list item that looked like a
+// heading) even though its level is deeper.
+bool heading_contains(const Heading& outer, const Heading& inner);
+
+// `markdown`: also accept "## Title" lines. Only for Markdown and HTML documents: in PDFs and
+// plain text a leading '#' is far more often a shell or config comment.
+std::optional<Heading> detect_heading(std::string_view line, bool markdown = false);
+
+// "4.2" or "1." alone on its line: a section number whose title is on the next line (TeX and
+// DocBook PDFs often come out that way). Returns a heading with an empty title; the caller
+// fills it in from the next line (set_heading_title) or drops it when no title follows. A
+// bare "3" is not one: that is a page number.
+std::optional<Heading> detect_bare_section_number(std::string_view line);
 
 // "Carry-over" -> path text; used when a bare label ("ARTICLE 7") takes its title from the
 // next line.

@@ -107,6 +107,22 @@ RunningText remove_running_text(std::vector<std::string>& pages) {
   const auto footer_keys = frequent(bottom_count);
   if (header_keys.empty() && footer_keys.empty()) return result;
 
+  // If removing them would empty most pages, the repeated lines are the content itself
+  // (a deck of one-line slides, "Potato 1", "Potato 2", ...): keep everything.
+  int emptied = 0;
+  for (size_t p = 0; p < pages.size(); ++p) {
+    const auto& ls = lines[p];
+    if (ls.empty()) continue;
+    bool all = true;
+    for (size_t i = 0; i < ls.size() && all; ++i) {
+      const bool header = !top_keys[p][i].empty() && header_keys.count(top_keys[p][i]);
+      const bool footer = !bottom_keys[p][i].empty() && footer_keys.count(bottom_keys[p][i]);
+      all = header || footer;
+    }
+    emptied += all;
+  }
+  if (emptied * 2 > pages_with_text) return result;
+
   std::unordered_set<std::string> kept_header, kept_footer;
   auto keep_once = [](std::string& out, std::unordered_set<std::string>& kept, const std::string& key,
                       std::string_view original) {

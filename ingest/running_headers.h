@@ -10,7 +10,8 @@
 // '#', it appears among the first (header) or last (footer) kZoneLines non-blank lines of at
 // least 40% of the pages that have text, and of at least 3 pages. 40% rather than "most":
 // books alternate the left and right running heads, so each is on about half of the pages.
-// Page-number-only lines are removed but not kept as metadata.
+// Page-number-only lines are removed but not kept as metadata. Nothing is removed when that
+// would leave most pages empty: then the repeated lines are the content.
 #pragma once
 
 #include <string>

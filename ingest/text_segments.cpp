@@ -20,6 +20,7 @@ struct Line {
   uint32_t end = 0;
   LineKind kind = LineKind::Blank;
   std::optional<Heading> heading;
+  bool bare_number = false;  // "4.2" alone: a heading only if a title line follows
 };
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t'; }
@@ -43,6 +44,29 @@ bool is_numeric_cell(std::string_view token) {
   return digit;
 }
 
+// "2.1 Engagement .......... 6" or "ARTICLE II ENGAGEMENT OF OPERATOR 6": an entry of a table of
+// contents (two words or more, ending in a page number or with dot leaders).
+bool looks_like_contents_entry(std::string_view line) {
+  if (line.find(". . .") != std::string_view::npos || line.find("....") != std::string_view::npos) return true;
+  const size_t space = line.rfind(' ');
+  if (space == std::string_view::npos || space == 0) return false;
+  const std::string_view last = line.substr(space + 1);
+  if (last.empty() || last.size() > 4) return false;
+  for (char c : last)
+    if (c < '0' || c > '9') return false;
+  return line.find(' ') < space;  // at least two words before the number
+}
+
+bool looks_like_contents_page(std::string_view text, const std::vector<Line>& lines) {
+  int non_blank = 0, entries = 0;
+  for (const Line& line : lines) {
+    if (line.kind == LineKind::Blank) continue;
+    ++non_blank;
+    entries += looks_like_contents_entry(text.substr(line.start, line.end - line.start));
+  }
+  return entries >= 5 && entries * 10 >= non_blank * 4;
+}
+
 }  // namespace
 
 bool looks_like_table_row(std::string_view line) {
@@ -62,7 +86,7 @@ bool looks_like_table_row(std::string_view line) {
   return cells >= 3 && numeric >= 2 && numeric * 10 >= cells * 4;
 }
 
-std::vector<Block> segment_page(std::string_view text) {
+std::vector<Block> segment_page(std::string_view text, bool markdown) {
   std::vector<Line> lines;
   uint32_t pos = 0;
   const auto n = static_cast<uint32_t>(text.size());
@@ -77,8 +101,11 @@ std::vector<Block> segment_page(std::string_view text) {
     std::string_view content = text.substr(line.start, line.end - line.start);
     if (content.empty()) {
       line.kind = LineKind::Blank;
-    } else if (content.size() <= kMaxHeadingLine && (line.heading = detect_heading(content))) {
+    } else if (content.size() <= kMaxHeadingLine && (line.heading = detect_heading(content, markdown))) {
       line.kind = LineKind::Heading;
+    } else if ((line.heading = detect_bare_section_number(content))) {
+      line.kind = LineKind::Heading;
+      line.bare_number = true;
     } else if (looks_like_table_row(content)) {
       line.kind = LineKind::Row;
     } else {
@@ -87,6 +114,26 @@ std::vector<Block> segment_page(std::string_view text) {
     lines.push_back(std::move(line));
     if (eol == n) break;
     pos = static_cast<uint32_t>(eol + 1);
+  }
+  // On a table-of-contents page the numbered lines are entries, not headings.
+  if (looks_like_contents_page(text, lines)) {
+    for (Line& line : lines)
+      if (line.kind == LineKind::Heading && !line.heading->label.empty()) {
+        line.heading.reset();
+        line.kind = looks_like_table_row(text.substr(line.start, line.end - line.start)) ? LineKind::Row : LineKind::Text;
+      }
+  }
+  // A heading cannot continue a sentence: "... shall be addressed under\nSection 9.6. Nothing"
+  // is a wrapped line, not section 9.6.
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].kind != LineKind::Heading || lines[i].heading->label.empty()) continue;
+    const Line& prev = lines[i - 1];
+    if (prev.kind != LineKind::Text || prev.end == prev.start) continue;
+    const char last = text[prev.end - 1];
+    if ((last >= 'a' && last <= 'z') || last == ',' || last == '-') {
+      lines[i].heading.reset();
+      lines[i].kind = LineKind::Text;
+    }
   }
   // A single table-like line is just text; tables need two rows.
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -107,16 +154,26 @@ std::vector<Block> segment_page(std::string_view text) {
     Block block;
     block.start = line.start;
     if (line.kind == LineKind::Heading && line.heading->standalone) {
+      // "ARTICLE 7" or "4.2" alone, then "TERMINATION" on the next line (after at most one
+      // blank line): one heading.
+      size_t title = i + 1;
+      if (title < lines.size() && lines[title].kind == LineKind::Blank) ++title;
+      const bool has_title_line = line.heading->title.empty() && title < lines.size() &&
+                                  lines[title].kind == LineKind::Text &&
+                                  looks_like_title_line(text.substr(lines[title].start, lines[title].end - lines[title].start));
+      if (line.bare_number && !has_title_line) {
+        line.kind = LineKind::Text;  // just a number: read it as text below
+        line.heading.reset();
+        continue;
+      }
       block.kind = BlockKind::Heading;
       block.heading = std::move(line.heading);
       block.end = line.end;
       ++i;
-      // "ARTICLE 7" alone, then "TERMINATION" on the next line: one heading.
-      if (block.heading->title.empty() && i < lines.size() && lines[i].kind == LineKind::Text &&
-          looks_like_title_line(text.substr(lines[i].start, lines[i].end - lines[i].start))) {
-        set_heading_title(*block.heading, text.substr(lines[i].start, lines[i].end - lines[i].start));
-        block.end = lines[i].end;
-        ++i;
+      if (has_title_line) {
+        set_heading_title(*block.heading, text.substr(lines[title].start, lines[title].end - lines[title].start));
+        block.end = lines[title].end;
+        i = title + 1;
       }
     } else if (line.kind == LineKind::Row) {
       block.kind = BlockKind::Table;

@@ -7,6 +7,9 @@
 //   }
 //   for (auto [s, e] : pw::ingest::sentence_spans(text, b.start, b.end)) ...;
 //
+// Numbered headings are ignored on a table-of-contents page (five or more lines, at least 40%,
+// ending in a page number or with dot leaders) and where they would continue a sentence (the
+// line before ends in a lower-case letter, a comma or a hyphen: a wrapped "Section 9.6").
 // Blocks cover every non-blank line of the page, in order, and never overlap. Offsets never
 // point inside a UTF-8 sequence; block ends exclude trailing whitespace.
 #pragma once
@@ -34,7 +37,8 @@ struct Block {
   std::optional<Heading> heading;
 };
 
-std::vector<Block> segment_page(std::string_view page_text);
+// `markdown`: recognise "## Title" headings (Markdown and HTML documents only, see headings.h).
+std::vector<Block> segment_page(std::string_view page_text, bool markdown = false);
 
 // A line that looks like a table row: cells separated by '|' or tabs, or a row of figures
 // ("Net sales $ 3,909 3,673 14,544") where numbers make up a good part of the cells.
