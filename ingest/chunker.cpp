@@ -22,7 +22,7 @@ struct Piece {
   int tokens = 0;
   bool heading_line = false;         // a heading on its own line
   const Heading* heading = nullptr;  // set on the piece that starts a section
-  bool table = false;                // a whole table kept together
+  bool table = false;                // a whole table, or a group of rows of a table too big for one chunk
 };
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t'; }
@@ -46,6 +46,7 @@ class PieceBuilder {
       }
       const size_t first = out_.size();
       split_lines(page, text, block.start, block.end);
+      for (size_t i = first; i < out_.size(); ++i) out_[i].table = true;  // rows: never a partial overlap
       if (out_.size() > first) out_[first].heading = heading;
       return;
     }

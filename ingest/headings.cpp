@@ -361,7 +361,7 @@ std::optional<Heading> detect_bare_section_number(std::string_view line) {
 bool heading_contains(const Heading& outer, const Heading& inner) {
   if (outer.level >= inner.level) return false;
   if (outer.number.empty() || inner.number.empty()) return true;
-  return outer.number.size() < inner.number.size() &&
+  return outer.number.size() <= inner.number.size() &&  // "4.2" holds "4.2(b)" (same numbers, deeper level)
          std::equal(outer.number.begin(), outer.number.end(), inner.number.begin());
 }
 

@@ -17,7 +17,11 @@ using Clock = std::chrono::steady_clock;
 
 std::string quoted_name(const std::filesystem::path& path) { return "'" + utf8::repair(path.filename().string()) + "'"; }
 
-std::string mib(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+std::string size_text(size_t bytes) {
+  if (bytes >= (size_t{1} << 30) && bytes % (size_t{1} << 30) == 0) return std::to_string(bytes >> 30) + " GiB";
+  if (bytes >= (size_t{1} << 20)) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes >> 10) + " KiB";
+}
 
 std::string seconds(std::chrono::milliseconds ms) {
   const auto s = ms.count() / 1000;
@@ -134,11 +138,11 @@ Result<ExtractedDocument> extract_isolated(const std::filesystem::path& path, co
                           " time budget to read (stopped " + progress(stop, info) + ")");
       case ChildOutcome::Kind::OutOfMemory:
         return failed(path, DocumentStatus::TooLarge,
-                      quoted_name(path) + " needs more than the " + mib(options.memory_budget) +
+                      quoted_name(path) + " needs more than the " + size_text(options.memory_budget) +
                           " memory budget to read (stopped " + progress(stop, info) + ")");
       case ChildOutcome::Kind::OutputTooLarge:
         return failed(path, DocumentStatus::TooLarge,
-                      quoted_name(path) + " holds more than " + mib(limits.max_output_bytes) + " of text");
+                      quoted_name(path) + " holds more than " + size_text(limits.max_output_bytes) + " of text");
       default:
         break;
     }

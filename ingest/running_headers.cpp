@@ -79,8 +79,9 @@ RunningText remove_running_text(std::vector<std::string>& pages) {
     if (ls.empty()) continue;
     ++pages_with_text;
     const size_t n = ls.size();
-    const size_t top_n = std::min<size_t>(zone, n);
-    const size_t bottom_n = std::min<size_t>(zone, n);
+    // The zones never overlap: on a short page the first half is the top, the rest the bottom.
+    const size_t top_n = std::min<size_t>(zone, (n + 1) / 2);
+    const size_t bottom_n = std::min<size_t>(zone, n - top_n);
     std::unordered_set<std::string> seen_top, seen_bottom;
     for (size_t i = 0; i < n; ++i) {
       const bool in_top = i < top_n;

@@ -72,7 +72,7 @@ bool looks_like_contents_page(std::string_view text, const std::vector<Line>& li
 bool looks_like_table_row(std::string_view line) {
   if (line.empty() || line.size() > kMaxTableRow) return false;
   if (std::count(line.begin(), line.end(), '|') >= 2 || line.find('\t') != std::string_view::npos) return true;
-  int cells = 0, numeric = 0;
+  int cells = 0, numeric = 0, trailing_numeric = 0;
   size_t pos = 0;
   while (pos < line.size()) {
     size_t end = line.find(' ', pos);
@@ -81,9 +81,15 @@ bool looks_like_table_row(std::string_view line) {
     pos = end + 1;
     if (token.empty() || token == "$") continue;
     ++cells;
-    if (is_numeric_cell(token)) ++numeric;
+    if (is_numeric_cell(token)) {
+      ++numeric;
+      ++trailing_numeric;
+    } else {
+      trailing_numeric = 0;
+    }
   }
-  return cells >= 3 && numeric >= 2 && numeric * 10 >= cells * 4;
+  // "Net gain on disposal of businesses and investments — (220)": a long label, then figures.
+  return cells >= 3 && numeric >= 2 && (numeric * 10 >= cells * 4 || trailing_numeric >= 2);
 }
 
 std::vector<Block> segment_page(std::string_view text, bool markdown) {

@@ -41,7 +41,8 @@ struct Block {
 std::vector<Block> segment_page(std::string_view page_text, bool markdown = false);
 
 // A line that looks like a table row: cells separated by '|' or tabs, or a row of figures
-// ("Net sales $ 3,909 3,673 14,544") where numbers make up a good part of the cells.
+// ("Net sales $ 3,909 3,673 14,544"): at least two numbers, and either 40% of the cells are
+// numbers or the line ends with two of them (a long label, then the figures).
 bool looks_like_table_row(std::string_view line);
 
 // Sentence spans within [start, end) of text: cut after . ! ? (and closing quotes/brackets)
