@@ -96,10 +96,8 @@ Result<ExtractedDocument> extract(const fs::path& path, const ExtractOptions& op
     case FileKind::Unsupported:
       return problem(path, DocumentStatus::Unsupported,
                      name + " is " + type.description + "; Pagewise reads PDF, plain text, Markdown and HTML files");
-    case FileKind::Pdf: {
-      Result<ExtractedDocument> doc = extract_pdf(path, options);
-      return doc;
-    }
+    case FileKind::Pdf:
+      return extract_pdf(path, options);
     case FileKind::Text:
     case FileKind::Markdown:
     case FileKind::Html:

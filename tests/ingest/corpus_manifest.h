@@ -5,6 +5,7 @@
 #pragma once
 
 #include <fstream>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -28,6 +29,9 @@ struct CorpusPdf {
     return n;
   }
 };
+
+// gtest prints parameters of failing tests with this (instead of a byte dump).
+inline void PrintTo(const CorpusPdf& pdf, std::ostream* os) { *os << pdf.path; }
 
 inline std::set<DocumentStatus> expected_statuses(const std::string& kind) {
   using S = DocumentStatus;
