@@ -102,6 +102,8 @@ TEST_P(CorpusPdfTest, KnownStatusPagesAndChunks) {
   EXPECT_TRUE(pdf.expected.count(doc.status)) << pdf.path << " came back " << to_string(doc.status) << ": " << doc.error;
   EXPECT_EQ(doc.format, "pdf");
   EXPECT_FALSE(doc.title.empty());
+  EXPECT_TRUE(pw::ingest::utf8::is_valid(doc.title) && pw::ingest::utf8::is_valid(doc.author) &&
+              pw::ingest::utf8::is_valid(doc.error) && pw::ingest::utf8::is_valid(doc.running_header));
   if (doc.status != DocumentStatus::Ok) {
     EXPECT_NE(doc.error.find(path.filename().string()), std::string::npos) << "the message names the file: " << doc.error;
   } else {
@@ -114,6 +116,8 @@ TEST_P(CorpusPdfTest, KnownStatusPagesAndChunks) {
     for (size_t i = 0; i < doc.pages.size(); ++i) {
       EXPECT_EQ(doc.pages[i].number, static_cast<int>(i + 1));
       EXPECT_FALSE(doc.pages[i].label.empty());
+      EXPECT_TRUE(pw::ingest::utf8::is_valid(doc.pages[i].text)) << "page " << i + 1;
+      EXPECT_EQ(pw::ingest::normalize_text(doc.pages[i].text), doc.pages[i].text) << "page " << i + 1 << " is normalised";
     }
   }
   if (doc.status == DocumentStatus::NeedsOcr) {
