@@ -54,8 +54,11 @@ Status LibraryStore::delete_chat(int64_t chat_id) {
 }
 
 Result<std::vector<ChatRecord>> LibraryStore::list_chats() {
-  auto st = db_.prepare("SELECT id, title, collection_id, created_at, updated_at FROM chats "
-                        "ORDER BY updated_at DESC, id DESC");
+  // Timestamps have one-second resolution: within a second, the chat with the latest
+  // message wins, then the newest chat.
+  auto st = db_.prepare(
+      "SELECT id, title, collection_id, created_at, updated_at FROM chats ORDER BY updated_at DESC, "
+      "coalesce((SELECT max(m.id) FROM messages m WHERE m.chat_id = chats.id), 0) DESC, id DESC");
   if (!st) return st.error();
   std::vector<ChatRecord> out;
   for (;;) {

@@ -44,9 +44,8 @@ Status create_private_folders(const std::filesystem::path& dir) {
 }
 
 // The library file and its WAL/SHM companions are readable by the owner only. SQLite gives
-// -wal and -shm the database file's mode, so the file is created 0600 before SQLite opens it,
-// and wider modes on files we own are narrowed (e.g. a file copied in with 0644).
-Status make_private_file(const std::filesystem::path& path) {
+// -wal and -shm the database file's mode, so the file is created 0600 before SQLite opens it.
+Status create_private_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     int err = errno;
@@ -65,15 +64,20 @@ Status make_private_file(const std::filesystem::path& path) {
   }
   ::close(fd);
   if (!S_ISREG(st.st_mode)) return Error(ErrorCode::InvalidArgument, path.string(), "is not a regular file");
+  return ok_status();
+}
+
+// Narrows a wider mode (e.g. a library copied in as 0644) on files we own. Only called once
+// the file is known to be a Pagewise library: someone else's file is never touched.
+void narrow_modes(const std::filesystem::path& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::path p = path.string() + suffix;
-    struct stat sst {};
-    if (::stat(p.c_str(), &sst) != 0) continue;
-    if (sst.st_uid == ::geteuid() && (sst.st_mode & 077) != 0) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) continue;
+    if (st.st_uid == ::geteuid() && (st.st_mode & 077) != 0) {
       if (::chmod(p.c_str(), 0600) == 0) spdlog::warn("library file {} was readable by others; now 0600", p.string());
     }
   }
-  return ok_status();
 }
 
 }  // namespace
@@ -111,7 +115,7 @@ Result<LibraryStore> LibraryStore::open(const std::filesystem::path& path, const
     if (::access(path.c_str(), R_OK) != 0) return errno_error(errno, path, "cannot read the library file");
   } else {
     PW_TRY(create_private_folders(path.parent_path()));
-    PW_TRY(make_private_file(path));
+    PW_TRY(create_private_file(path));
     if (::access(path.c_str(), W_OK) != 0) {
       return Error(ErrorCode::PermissionDenied, path.string(),
                    "the library file is read-only; fix its permissions or open it read-only");
@@ -155,6 +159,7 @@ Result<LibraryStore> LibraryStore::open(const std::filesystem::path& path, const
     }
   } else {
     PW_TRY(schema::migrate(*db));
+    narrow_modes(path);
   }
   return LibraryStore(std::move(*db));
 }

@@ -7,7 +7,7 @@
 //   auto state = store->needs_update(hr, path, size, mtime_ns);   // hashes only when needed
 //   if (*state != pw::rag::FileState::Unchanged)
 //     PW_TRY(store->replace_document(hr, facts, extracted, chunks));   // ONE transaction
-//   auto hits = store->search_fts("carry-over of annual leave", 20, {.collection_ids = {hr}});
+//   auto hits = store->search_fts("carry-over of annual leave", 20, SearchFilter::in_collections({hr}));
 //   auto chunk = store->chunk(hits->front().chunk_id);
 //
 // Threading: a LibraryStore is one connection; use it from one thread at a time. Other threads

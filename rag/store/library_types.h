@@ -75,6 +75,9 @@ struct PageRecord {
 struct SearchFilter {
   std::vector<int64_t> collection_ids;
   std::vector<int64_t> document_ids;
+
+  static SearchFilter in_collections(std::vector<int64_t> ids) { return SearchFilter{std::move(ids), {}}; }
+  static SearchFilter in_documents(std::vector<int64_t> ids) { return SearchFilter{{}, std::move(ids)}; }
 };
 
 // One full-text hit. score = -bm25, so higher is better and scores of one query compare.

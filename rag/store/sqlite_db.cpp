@@ -187,8 +187,10 @@ Statement& Statement::bind_double(int index, double value) {
 
 Statement& Statement::bind_text(int index, std::string_view value) {
   if (stmt_) {
-    // SQLITE_TRANSIENT copies: the caller's string may die before step().
-    note_bind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    // SQLITE_TRANSIENT copies: the caller's string may die before step(). A default
+    // string_view has a null data pointer, which SQLite would store as NULL: bind "" instead.
+    const char* data = value.data() ? value.data() : "";
+    note_bind(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   }
   return *this;
 }
