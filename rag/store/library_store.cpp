@@ -145,8 +145,11 @@ Result<LibraryStore> LibraryStore::open(const std::filesystem::path& path, const
       return Error(ErrorCode::Unsupported, path.string(), "cannot use WAL mode here (journal mode stays " + *mode + ")");
     }
   }
-  // NORMAL is safe with WAL: a crash may lose the last commits, never consistency.
-  PW_TRY(db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864;",
+  // synchronous=NORMAL is safe with WAL: a power cut may lose the last commits, never
+  // consistency, and a killed process loses nothing committed. 16 MiB page cache per
+  // connection (FTS merges and searches touch many pages); WAL file trimmed to 64 MiB.
+  PW_TRY(db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+                  "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -16384;",
                   "configuring the library"));
 
   if (options.read_only) {
