@@ -295,7 +295,7 @@ Result<std::vector<std::string>> LibraryStore::remove_documents_not_in(int64_t c
   const std::set<std::string_view> present(present_paths.begin(), present_paths.end());
   auto tx = sqlite::Transaction::begin(db_);
   if (!tx) return tx.error();
-  auto st = db_.prepare("SELECT id, path FROM documents WHERE collection_id = ?1");
+  auto st = db_.prepare("SELECT id, path FROM documents WHERE collection_id = ?1 ORDER BY path");
   if (!st) return st.error();
   st->bind_int(1, collection_id);
   std::vector<std::pair<int64_t, std::string>> gone;

@@ -148,7 +148,9 @@ Result<LibraryStore> LibraryStore::open(const std::filesystem::path& path, const
   // synchronous=NORMAL is safe with WAL: a power cut may lose the last commits, never
   // consistency, and a killed process loses nothing committed. 16 MiB page cache per
   // connection (FTS merges and searches touch many pages); WAL file trimmed to 64 MiB.
-  PW_TRY(db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+  // secure_delete: text of removed documents is overwritten, not left in free pages (the
+  // library holds confidential documents; must not be turned off).
+  PW_TRY(db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
                   "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -16384;",
                   "configuring the library"));
 
@@ -258,6 +260,28 @@ Status LibraryStore::delete_collection(int64_t collection_id) {
   PW_TRY(st->run());
   if (db_.changes() == 0) return Error(ErrorCode::NotFound, "collection " + std::to_string(collection_id) + " does not exist");
   return tx->commit();
+}
+
+// ---- maintenance ---------------------------------------------------------------------------
+
+Status LibraryStore::compact() {
+  {
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return tx.error();
+    PW_TRY(db_.exec("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')", "compacting the search index"));
+    PW_TRY(tx->commit());
+  }
+  auto st = db_.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!st) return st.error();
+  auto row = st->step();
+  if (!row) return row.error().with_context("writing the journal into the library");
+  // Columns: busy flag, WAL frames, frames checkpointed. Busy means a reader kept old frames.
+  const bool busy = *row && st->int64(0) != 0;
+  st->reset();
+  if (busy) {
+    return Error(ErrorCode::ResourceLimit, db_.path(), "another program is reading the library; compact again later");
+  }
+  return ok_status();
 }
 
 // ---- settings ------------------------------------------------------------------------------

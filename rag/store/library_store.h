@@ -137,6 +137,13 @@ class LibraryStore {
                               std::string_view model = {}, std::span<const MessageSource> sources = {});
   Result<std::vector<MessageRecord>> messages(int64_t chat_id);  // oldest first, with sources
 
+  // ---- maintenance ----
+  // Rewrites the full-text index into one segment and truncates the WAL. Removed documents'
+  // words can otherwise linger in old index segments until SQLite merges them; after this,
+  // no text of a removed document is left in the files (secure_delete zeroes freed pages).
+  // Takes time proportional to the library: run it after removals, not after every write.
+  Status compact();
+
   // ---- settings (small key/value pairs kept with the library) ----
   Result<std::optional<std::string>> setting(std::string_view key);
   Status set_setting(std::string_view key, std::string_view value);

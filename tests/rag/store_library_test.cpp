@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "engine/util/sha256.h"
 #include "store_test_documents.h"
 #include "support/test_support.h"
@@ -42,6 +44,7 @@ TEST(StoreLibrary, OpenCreatesPrivateFoldersAndFileInWalMode) {
   EXPECT_EQ(*store.database().scalar_text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(count(store, "PRAGMA foreign_keys"), 1);
   EXPECT_EQ(count(store, "PRAGMA synchronous"), 1);  // NORMAL
+  EXPECT_EQ(count(store, "PRAGMA secure_delete"), 1);
   ASSERT_TRUE(store.create_collection("x").ok());    // a write creates the -wal file
   EXPECT_EQ(mode_of(path.string() + "-wal"), 0600u);
   EXPECT_EQ(mode_of(path.string() + "-shm"), 0600u);
@@ -360,6 +363,39 @@ TEST(StoreLibrary, SettingsAreKeptPerKey) {
   ASSERT_TRUE(store.set_setting("a", "1").ok());
   ASSERT_TRUE(store.set_setting("a", "2").ok());
   EXPECT_EQ(**store.setting("a"), "2");
+}
+
+}  // namespace
+
+namespace {
+
+bool file_contains(const std::filesystem::path& p, const std::string& needle) {
+  if (!std::filesystem::exists(p)) return false;
+  auto bytes = pw::test::read_file(p);
+  return std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end()) != bytes.end();
+}
+
+// Privacy: after removing a document and compacting, none of its text is left in the files.
+TEST(StoreLibrary, CompactLeavesNoTextOfRemovedDocuments) {
+  pw::test::TempDir dir;
+  const auto path = dir / "lib.sqlite3";
+  auto store = open_store(path);
+  int64_t c = *store.create_collection("HR");
+  auto keep = make_document("/d/keep.pdf", 2, 6, "Keep", "ordinary words here");
+  auto secret = make_document("/d/secret.pdf", 2, 6, "Secret", "patient qzxvjwmarker diagnosis");
+  ASSERT_TRUE(store.replace_document(c, keep.facts, keep.extracted, keep.chunks).ok());
+  int64_t id = *store.replace_document(c, secret.facts, secret.extracted, secret.chunks);
+  ASSERT_TRUE(store.database().exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  // "qzxvjw" also covers the stemmed form the index stores ("qzxvjwmark").
+  ASSERT_TRUE(file_contains(path, "qzxvjw"));  // the check below can see text at all
+
+  ASSERT_TRUE(store.remove_document(id).ok());
+  ASSERT_TRUE(store.compact().ok());
+  EXPECT_FALSE(file_contains(path, "qzxvjw"));
+  EXPECT_FALSE(file_contains(path.string() + "-wal", "qzxvjw"));
+  EXPECT_EQ(store.search_fts("ordinary", 10)->size(), 6u);
+  EXPECT_TRUE(store.search_fts("qzxvjwmarker", 10)->empty());
+  EXPECT_TRUE(store.database().exec("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')").ok());
 }
 
 }  // namespace
