@@ -65,7 +65,10 @@ int main(int argc, char** argv) {
       std::cout << "usage: pagewise-cli " << c.usage << "\n\n" << c.summary << "\n";
       return 0;
     }
-    pw::log::init({.debug = debug, .to_stderr = true});
+    pw::log::Options log_options;
+    log_options.debug = debug;
+    log_options.to_stderr = true;
+    pw::log::init(log_options);
     try {
       pw::cli::Args parsed(std::move(args));
       return c.run(parsed);

@@ -10,8 +10,9 @@ PAGEWISE_DEBS=(
   nlohmann-json3-dev         # JSON: golden files, CLI --json output, chat messages (the standard C++ JSON library)
   clang                      # libFuzzer targets for the parsers of untrusted files
   xvfb xauth                 # GUI checks under a virtual display
-  poppler-utils              # pdftotext in tests that read our generated PDFs
+  poppler-utils              # pdftotext/pdfinfo: sample-PDF test, page counts in scripts/run
   dpkg-dev fakeroot file     # CPack DEB with shlibdeps
+  appstream desktop-file-utils  # validate the AppStream metainfo and the desktop entry (resources test)
 )
 
 pagewise_install_deps() {
@@ -27,9 +28,27 @@ pagewise_install_deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# pagewise_build BUILD_DIR [cmake args...]: configure (once) and build everything.
-pagewise_build() {
+# pagewise_configure BUILD_DIR [cmake args...]: configure (or reconfigure) a build folder.
+pagewise_configure() {
   local dir="$1"; shift
   cmake -S "$PAGEWISE_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+}
+
+# pagewise_build BUILD_DIR [cmake args...]: configure and build everything.
+pagewise_build() {
+  local dir="$1"; shift
+  pagewise_configure "$dir" "$@"
   cmake --build "$dir" -j "$(nproc)"
+}
+
+# pagewise_existing_targets BUILD_DIR NAME...: prints those NAMEs the build folder defines
+# (a test suite exists only once its folder has sources).
+pagewise_existing_targets() {
+  local dir="$1"; shift
+  local all
+  all="$(cmake --build "$dir" --target help 2>/dev/null | sed -n 's/^\([^: ]*\):.*/\1/p')"
+  for t in "$@"; do
+    grep -qx -- "$t" <<<"$all" && echo "$t"
+  done
+  return 0
 }

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <vector>
 
@@ -42,6 +43,8 @@ void init(const Options& options) {
   logger->set_level(options.debug ? spdlog::level::debug : spdlog::level::info);
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  // Info lines reach the file within seconds even if the process is killed later.
+  spdlog::flush_every(std::chrono::seconds(2));
   if (!file_problem.empty()) spdlog::warn("cannot open log file {}: {}", path.string(), file_problem);
 }
 
