@@ -59,7 +59,7 @@ pw::Result<std::string> ChatTemplate::render(const std::vector<ChatMessage>& mes
     if (!extra.is_dict()) {
       return pw::Error(pw::ErrorCode::InvalidArgument, "chat template variables", "must be a JSON object");
     }
-    for (const auto& [name, value] : extra.dict().entries()) variables.emplace_back(name, value);
+    for (const auto& [name, value] : extra.dict().entries()) variables.emplace_back(name.as_string(), value);
   }
   Evaluator evaluator(options.limits);
   return evaluator.render(*program_, std::move(variables));

@@ -144,9 +144,10 @@ pw::Result<Value> Evaluator::getattr(const Value& object, const std::string& nam
 
 pw::Result<Value> Evaluator::getitem(const Value& object, const Value& key) {
   if (object.is_undefined()) return undefined_error(object);
-  if (object.is_dict() && !object.is_namespace() && key.is_string()) {
-    if (const Value* v = object.dict().find(key.as_string())) return *v;
+  if (object.is_dict() && !object.is_namespace()) {
+    if (const Value* v = object.dict().find(key)) return *v;
   }
+  if (object.is_generator()) return Value::undefined("'generator' object is not subscriptable");
   if ((object.is_list() || object.is_string()) && (key.is_int() || key.is_bool())) {
     int64_t i = key.as_int();
     if (object.is_list()) {
@@ -177,7 +178,17 @@ pw::Result<std::vector<Value>> Evaluator::iterate(const Value& v) {
   std::vector<Value> items;
   switch (v.kind()) {
     case Value::Kind::Undefined: return items;
-    case Value::Kind::List: items = v.list().items; break;
+    case Value::Kind::List: {
+      ListData& l = v.list();
+      if (!l.is_generator) {
+        items = l.items;
+        break;
+      }
+      // A generator yields what is left of it, once (Python iterators are single-pass).
+      items.assign(l.items.begin() + static_cast<std::ptrdiff_t>(std::min(l.consumed, l.items.size())), l.items.end());
+      l.consumed = l.items.size();
+      break;
+    }
     case Value::Kind::Dict:
       if (v.is_namespace()) return error("'Namespace' object is not iterable");
       for (const auto& [k, val] : v.dict().entries()) items.emplace_back(k);
@@ -207,15 +218,19 @@ pw::Result<bool> Evaluator::contains(const Value& container, const Value& item) 
       }
       PW_TRY(charge(container.as_string().size() / 64 + 1));
       return container.as_string().find(item.as_string()) != std::string::npos;
-    case Value::Kind::List:
-      for (const auto& v : container.list().items) {
-        PW_CHAT_ASSIGN(bool eq, values_equal(v, item, meter_));
+    case Value::Kind::List: {
+      ListData& l = container.list();
+      for (size_t i = l.is_generator ? l.consumed : 0; i < l.items.size(); ++i) {
+        PW_CHAT_ASSIGN(bool eq, values_equal(l.items[i], item, meter_));
+        if (l.is_generator) l.consumed = i + 1;  // `in` consumes a generator up to the match
         if (eq) return true;
       }
       return false;
+    }
     case Value::Kind::Dict:
       if (container.is_namespace()) return error("argument of type 'Namespace' is not iterable");
-      return item.is_string() && container.dict().find(item.as_string()) != nullptr;
+      if (!dict_key_id(item)) return error("unhashable type: '" + item.type_name() + "'");
+      return container.dict().find(item) != nullptr;
     default: return error("argument of type '" + container.type_name() + "' is not iterable");
   }
 }
@@ -293,9 +308,15 @@ pw::Result<Value> Evaluator::arithmetic(const std::string& op, const Value& a, c
       if (a.as_string().size() + b.as_string().size() > limits_.max_output_bytes) {
         return limit_error("a string grows past the size limit (" + std::to_string(limits_.max_output_bytes) + " bytes)");
       }
+      if (a.is_safe_string() || b.is_safe_string()) {  // Markup escapes the plain operand
+        const std::string left = a.is_safe_string() ? a.as_string() : html_escape(a.as_string());
+        const std::string right = b.is_safe_string() ? b.as_string() : html_escape(b.as_string());
+        PW_CHAT_ASSIGN(Value joined, make_string(left + right));
+        return Value::safe_string(joined.as_string());
+      }
       return make_string(a.as_string() + b.as_string());
     }
-    if (a.is_list() && b.is_list() && a.list().is_tuple == b.list().is_tuple) {
+    if (a.is_list() && b.is_list() && a.list().is_tuple == b.list().is_tuple && !a.is_generator() && !b.is_generator()) {
       if (a.list().items.size() + b.list().items.size() > limits_.max_list_items) {
         return limit_error("a list grows past " + std::to_string(limits_.max_list_items) + " items");
       }
@@ -309,8 +330,8 @@ pw::Result<Value> Evaluator::arithmetic(const std::string& op, const Value& a, c
     return unsupported();
   }
   if (op == "*") {
-    const bool seq_a = a.is_string() || a.is_list();
-    const bool seq_b = b.is_string() || b.is_list();
+    const bool seq_a = a.is_string() || (a.is_list() && !a.is_generator());
+    const bool seq_b = b.is_string() || (b.is_list() && !b.is_generator());
     if ((seq_a && (b.is_int() || b.is_bool())) || (seq_b && (a.is_int() || a.is_bool()))) {
       const Value& seq = seq_a ? a : b;
       const int64_t n = std::max<int64_t>(0, (seq_a ? b : a).as_int());
@@ -471,7 +492,7 @@ pw::Result<Value> Evaluator::call_macro(const Stmt& s, size_t first_param, const
       scope->vars[name] = Value::undefined("parameter '" + name + "' was not provided");
     }
   }
-  scope->vars["varargs"] = Value::list(std::move(varargs));
+  scope->vars["varargs"] = Value::list(std::move(varargs), /*tuple=*/true);
   scope->vars["kwargs"] = Value::dict(kwargs);
   PW_CHAT_ASSIGN(std::string text, capture(s.body, scope));
   return make_string(std::move(text));
@@ -662,7 +683,7 @@ pw::Result<Value> Evaluator::eval_slice(const Expr& e, const ScopePtr& scope) {
   const int64_t step = bounds[2].value_or(1);
   if (step == 0) return error("slice step cannot be zero");
   if (object.is_undefined()) return undefined_error(object);
-  if (object.is_list()) {
+  if (object.is_list() && !object.is_generator()) {
     const auto& items = object.list().items;
     std::vector<Value> out;
     for (int64_t i : slice_positions(static_cast<int64_t>(items.size()), bounds[0], bounds[1], step)) {
@@ -699,9 +720,8 @@ pw::Result<Value> Evaluator::eval_inner(const Expr& e, const ScopePtr& scope) {
       auto data = std::make_shared<DictData>();
       for (size_t i = 0; i + 1 < e.operands.size(); i += 2) {
         PW_CHAT_ASSIGN(Value k, eval(*e.operands[i], scope));
-        if (!k.is_string()) return error("dictionary keys must be strings in chat templates");
         PW_CHAT_ASSIGN(Value v, eval(*e.operands[i + 1], scope));
-        data->set(k.as_string(), std::move(v));
+        if (!data->set_key(k, std::move(v))) return error("unhashable type: '" + k.type_name() + "'");
       }
       PW_TRY(charge(data->size() + 1));
       if (data->depth > kMaxValueDepth) {

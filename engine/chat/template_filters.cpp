@@ -21,7 +21,9 @@ pw::Result<size_t> length_of(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::Undefined: return size_t{0};
     case Value::Kind::String: return utf8::length(v.as_string());
-    case Value::Kind::List: return v.list().items.size();
+    case Value::Kind::List:
+      if (v.is_generator()) break;
+      return v.list().items.size();
     case Value::Kind::Dict:
       if (!v.is_namespace()) return v.dict().size();
       break;
@@ -31,6 +33,18 @@ pw::Result<size_t> length_of(const Value& v) {
 }
 
 bool is_true(const std::optional<Value>& v) { return v && v->truthy(); }
+
+// A string result that stays Markup when the input was (Markup's own methods keep the type).
+Value like(const Value& input, std::string s) {
+  return input.is_safe_string() ? Value::safe_string(std::move(s)) : Value(std::move(s));
+}
+
+// map, select, reject, selectattr, rejectattr, unique and items return Python generators.
+pw::Result<Value> make_generator(Evaluator& ev, std::vector<Value> items) {
+  PW_CHAT_ASSIGN(Value v, ev.make_list(std::move(items)));
+  v.list().is_generator = true;
+  return v;
+}
 
 // The items a filter works on, read through an optional attribute path.
 pw::Result<std::vector<Value>> items_of(Evaluator& ev, const Value& v, const std::optional<Value>& attribute) {
@@ -70,7 +84,7 @@ pw::Result<Value> f_attr(Evaluator& ev, const Value& v, CallArgs& args) {
 pw::Result<Value> f_capitalize(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "capitalize"));
   PW_CHAT_ASSIGN(std::string s, ev.str(v));
-  return Value(utf8::capitalize(s));
+  return like(v, utf8::capitalize(s));
 }
 
 pw::Result<Value> f_center(Evaluator& ev, const Value& v, CallArgs& args) {
@@ -99,7 +113,7 @@ pw::Result<Value> f_dictsort(Evaluator& ev, const Value& v, CallArgs& args) {
   const bool by_value = a[1] && a[1]->is_string() && a[1]->as_string() == "value";
   const bool case_sensitive = is_true(a[0]);
   std::vector<Value> pairs;
-  for (const auto& [k, val] : v.dict().entries()) pairs.push_back(Value::list({Value(k), val}, true));
+  for (const auto& [k, val] : v.dict().entries()) pairs.push_back(Value::list({k, val}, true));
   std::optional<pw::Error> failure;
   std::stable_sort(pairs.begin(), pairs.end(), [&](const Value& x, const Value& y) {
     if (failure) return false;
@@ -118,23 +132,26 @@ pw::Result<Value> f_dictsort(Evaluator& ev, const Value& v, CallArgs& args) {
 
 pw::Result<Value> f_escape(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "escape"));
+  if (v.is_safe_string()) return v;
   PW_CHAT_ASSIGN(std::string s, ev.str(v));
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return ev.make_string(std::move(out));
+  PW_CHAT_ASSIGN(Value escaped, ev.make_string(html_escape(s)));
+  return Value::safe_string(escaped.as_string());
+}
+
+pw::Result<Value> f_forceescape(Evaluator& ev, const Value& v, CallArgs& args) {
+  PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "forceescape"));
+  PW_CHAT_ASSIGN(std::string s, ev.str(v));
+  PW_CHAT_ASSIGN(Value escaped, ev.make_string(html_escape(s)));
+  return Value::safe_string(escaped.as_string());
 }
 
 pw::Result<Value> f_first(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "first"));
+  if (v.is_generator()) {  // next(iter(gen)) takes one item
+    ListData& l = v.list();
+    if (l.consumed >= l.items.size()) return Value::undefined("No first item, sequence was empty.");
+    return l.items[l.consumed++];
+  }
   if (v.is_list()) {
     if (v.list().items.empty()) return Value::undefined("No first item, sequence was empty.");
     return v.list().items.front();
@@ -146,6 +163,7 @@ pw::Result<Value> f_first(Evaluator& ev, const Value& v, CallArgs& args) {
 
 pw::Result<Value> f_last(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "last"));
+  if (v.is_generator()) return Evaluator::error("'generator' object is not reversible");
   if (v.is_list()) {
     if (v.list().items.empty()) return Value::undefined("No last item, sequence was empty.");
     return v.list().items.back();
@@ -243,8 +261,8 @@ pw::Result<Value> f_items(Evaluator& ev, const Value& v, CallArgs& args) {
   if (v.is_undefined()) return ev.make_list({});
   if (!v.is_dict() || v.is_namespace()) return Evaluator::error("Can only get item pairs from a mapping.");
   std::vector<Value> pairs;
-  for (const auto& [k, val] : v.dict().entries()) pairs.push_back(Value::list({Value(k), val}, true));
-  return ev.make_list(std::move(pairs));
+  for (const auto& [k, val] : v.dict().entries()) pairs.push_back(Value::list({k, val}, true));
+  return make_generator(ev, std::move(pairs));
 }
 
 pw::Result<Value> f_join(Evaluator& ev, const Value& v, CallArgs& args) {
@@ -279,16 +297,17 @@ pw::Result<Value> f_list(Evaluator& ev, const Value& v, CallArgs& args) {
 pw::Result<Value> f_lower(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "lower"));
   PW_CHAT_ASSIGN(std::string s, ev.str(v));
-  return Value(utf8::lower(s));
+  return like(v, utf8::lower(s));
 }
 
 pw::Result<Value> f_upper(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "upper"));
   PW_CHAT_ASSIGN(std::string s, ev.str(v));
-  return Value(utf8::upper(s));
+  return like(v, utf8::upper(s));
 }
 
 pw::Result<Value> f_map(Evaluator& ev, const Value& v, CallArgs& args) {
+  if (!v.truthy()) return make_generator(ev, {});  // the reference maps nothing over a falsy value, even none
   PW_CHAT_ASSIGN(std::vector<Value> items, ev.iterate(v));
   const bool by_attribute = args.positional.empty() &&
                             std::any_of(args.keyword.begin(), args.keyword.end(), [](const auto& kw) { return kw.first == "attribute"; });
@@ -299,7 +318,7 @@ pw::Result<Value> f_map(Evaluator& ev, const Value& v, CallArgs& args) {
       PW_CHAT_ASSIGN(item, get_attribute_path(ev, item, path));
       if (item.is_undefined() && a[1] && !a[1]->is_none()) item = *a[1];
     }
-    return ev.make_list(std::move(items));
+    return make_generator(ev, std::move(items));
   }
   if (args.positional.empty() || !args.positional[0].is_string()) return Evaluator::error("map requires a filter argument");
   const std::string filter = args.positional[0].as_string();
@@ -311,7 +330,7 @@ pw::Result<Value> f_map(Evaluator& ev, const Value& v, CallArgs& args) {
     CallArgs copy = rest;
     PW_CHAT_ASSIGN(item, apply_filter(ev, filter, item, copy));
   }
-  return ev.make_list(std::move(items));
+  return make_generator(ev, std::move(items));
 }
 
 pw::Result<Value> min_max(Evaluator& ev, const Value& v, CallArgs& args, bool want_max) {
@@ -347,6 +366,7 @@ pw::Result<Value> f_min(Evaluator& ev, const Value& v, CallArgs& args) { return 
 
 // select/reject(test, args...) and selectattr/rejectattr(attr, test, args...).
 pw::Result<Value> select_impl(Evaluator& ev, const Value& v, CallArgs& args, bool keep, bool by_attribute) {
+  if (!v.truthy()) return make_generator(ev, {});  // the reference selects nothing from a falsy value, even none
   PW_CHAT_ASSIGN(std::vector<Value> items, ev.iterate(v));
   size_t next = 0;
   std::optional<std::string> path;
@@ -378,7 +398,7 @@ pw::Result<Value> select_impl(Evaluator& ev, const Value& v, CallArgs& args, boo
     }
     if (passes == keep) out.push_back(item);
   }
-  return ev.make_list(std::move(out));
+  return make_generator(ev, std::move(out));
 }
 pw::Result<Value> f_select(Evaluator& ev, const Value& v, CallArgs& a) { return select_impl(ev, v, a, true, false); }
 pw::Result<Value> f_reject(Evaluator& ev, const Value& v, CallArgs& a) { return select_impl(ev, v, a, false, false); }
@@ -402,9 +422,11 @@ pw::Result<Value> f_replace(Evaluator& ev, const Value& v, CallArgs& args) {
 pw::Result<Value> f_reverse(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "reverse"));
   if (v.is_string()) return Value(utf8::reverse(v.as_string()));
+  const bool reversible = (v.is_list() && !v.is_generator()) || (v.is_dict() && !v.is_namespace());
   PW_CHAT_ASSIGN(std::vector<Value> items, ev.iterate(v));
   std::reverse(items.begin(), items.end());
-  return ev.make_list(std::move(items));
+  if (!reversible) return ev.make_list(std::move(items));  // the reference falls back to a reversed list
+  return make_generator(ev, std::move(items));             // reversed(seq) is an iterator
 }
 
 pw::Result<Value> f_round(Evaluator&, const Value& v, CallArgs& args) {
@@ -432,9 +454,11 @@ pw::Result<Value> f_round(Evaluator&, const Value& v, CallArgs& args) {
   return Value((method == "ceil" ? std::ceil(x * scale) : std::floor(x * scale)) / scale);
 }
 
-pw::Result<Value> f_safe(Evaluator&, const Value& v, CallArgs& args) {
+pw::Result<Value> f_safe(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "safe"));
-  return v;
+  if (v.is_safe_string()) return v;
+  PW_CHAT_ASSIGN(std::string s, ev.str(v));
+  return Value::safe_string(std::move(s));
 }
 
 pw::Result<Value> f_sort(Evaluator& ev, const Value& v, CallArgs& args) {
@@ -472,7 +496,7 @@ pw::Result<Value> f_sort(Evaluator& ev, const Value& v, CallArgs& args) {
 pw::Result<Value> f_string(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {}, "string"));
   PW_CHAT_ASSIGN(std::string s, ev.str(v));
-  return Value(std::move(s));
+  return like(v, std::move(s));
 }
 
 pw::Result<Value> f_sum(Evaluator& ev, const Value& v, CallArgs& args) {
@@ -543,7 +567,7 @@ pw::Result<Value> f_trim(Evaluator& ev, const Value& v, CallArgs& args) {
   if (a[0] && !a[0]->is_none()) {
       PW_CHAT_ASSIGN(chars, ev.str(*a[0]));
     }
-  return Value(utf8::strip(s, chars ? &*chars : nullptr));
+  return like(v, utf8::strip(s, chars ? &*chars : nullptr));
 }
 
 pw::Result<Value> f_unique(Evaluator& ev, const Value& v, CallArgs& args) {
@@ -569,7 +593,7 @@ pw::Result<Value> f_unique(Evaluator& ev, const Value& v, CallArgs& args) {
     seen.push_back(key);
     out.push_back(item);
   }
-  return ev.make_list(std::move(out));
+  return make_generator(ev, std::move(out));
 }
 
 pw::Result<Value> f_wordcount(Evaluator& ev, const Value& v, CallArgs& args) {
@@ -599,7 +623,7 @@ const std::unordered_map<std::string, Filter>& filters() {
       {"dictsort", f_dictsort},
       {"e", f_escape},
       {"escape", f_escape},
-      {"forceescape", f_escape},
+      {"forceescape", f_forceescape},
       {"first", f_first},
       {"float", f_float},
       {"indent", f_indent},

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
+
+#include "engine/chat/result_macros.h"
 
 #include "engine/chat/utf8_text.h"
 
@@ -68,7 +71,10 @@ class JsonWriter {
         break;
       }
       case Value::Kind::String: write_json_string(v.as_string(), o_.ensure_ascii, out); break;
-      case Value::Kind::List: PW_TRY(write_list(v.list(), level)); break;
+      case Value::Kind::List:
+        if (v.is_generator()) return not_serializable(v);
+        PW_TRY(write_list(v.list(), level));
+        break;
       case Value::Kind::Dict:
         if (v.is_namespace()) return not_serializable(v);
         PW_TRY(write_dict(v.dict(), level));
@@ -85,6 +91,25 @@ class JsonWriter {
   std::string out;
 
  private:
+  // Python's json turns int, float, bool and None keys into strings.
+  static pw::Result<std::string> key_text(const Value& k) {
+    switch (k.kind()) {
+      case Value::Kind::String: return k.as_string();
+      case Value::Kind::Bool: return std::string(k.as_bool() ? "true" : "false");
+      case Value::Kind::Int: return std::to_string(k.as_int());
+      case Value::Kind::None: return std::string("null");
+      case Value::Kind::Float: {
+        const double d = k.as_float();
+        if (std::isnan(d)) return std::string("NaN");
+        if (std::isinf(d)) return std::string(d < 0 ? "-Infinity" : "Infinity");
+        return python_float_repr(d);
+      }
+      default:
+        return pw::Error(pw::ErrorCode::Corrupt, "chat template",
+                         "keys must be str, int, float, bool or None, not " + k.type_name());
+    }
+  }
+
   static pw::Error not_serializable(const Value& v) {
     return pw::Error(pw::ErrorCode::Corrupt, "chat template",
                      "Object of type " + v.type_name() + " is not JSON serializable");
@@ -117,10 +142,17 @@ class JsonWriter {
       out += "{}";
       return {};
     }
-    std::vector<const std::pair<std::string, Value>*> order;
+    std::vector<const std::pair<Value, Value>*> order;
     for (const auto& e : d.entries()) order.push_back(&e);
     if (o_.sort_keys) {
-      std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      std::optional<pw::Error> failure;
+      std::stable_sort(order.begin(), order.end(), [&](auto* a, auto* b) {
+        if (failure) return false;
+        auto less = values_less(a->first, b->first, meter_);
+        if (!less) failure = less.error();
+        return less.ok() && *less;
+      });
+      if (failure) return *failure;
     }
     out += '{';
     bool first = true;
@@ -128,7 +160,8 @@ class JsonWriter {
       if (!first) out += item_sep_;
       first = false;
       newline(level + 1);
-      write_json_string(e->first, o_.ensure_ascii, out);
+      PW_CHAT_ASSIGN(std::string key, key_text(e->first));
+      write_json_string(key, o_.ensure_ascii, out);
       out += o_.key_separator;
       PW_TRY(write(e->second, level + 1));
     }

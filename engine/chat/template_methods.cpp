@@ -226,21 +226,20 @@ pw::Result<Value> str_removesuffix(Evaluator&, const Value& self, CallArgs& args
 pw::Result<Value> dict_get(Evaluator&, const Value& self, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"key", "default"}, "get"));
   if (!a[0]) return Evaluator::error("get expected at least 1 argument, got 0");
-  if (a[0]->is_string()) {
-    if (const Value* v = self.dict().find(a[0]->as_string())) return *v;
-  }
+  if (!dict_key_id(*a[0])) return Evaluator::error("unhashable type: '" + a[0]->type_name() + "'");
+  if (const Value* v = self.dict().find(*a[0])) return *v;
   return a[1] ? *a[1] : Value::none();
 }
 
 pw::Result<Value> dict_items(Evaluator& ev, const Value& self, CallArgs&) {
   std::vector<Value> items;
-  for (const auto& [k, v] : self.dict().entries()) items.push_back(Value::list({Value(k), v}, true));
+  for (const auto& [k, v] : self.dict().entries()) items.push_back(Value::list({k, v}, true));
   return ev.make_list(std::move(items));
 }
 
 pw::Result<Value> dict_keys(Evaluator& ev, const Value& self, CallArgs&) {
   std::vector<Value> items;
-  for (const auto& [k, v] : self.dict().entries()) items.emplace_back(k);
+  for (const auto& [k, v] : self.dict().entries()) items.push_back(k);
   return ev.make_list(std::move(items));
 }
 
@@ -356,9 +355,9 @@ pw::Result<Value> build_mapping(Evaluator& ev, CallArgs& args, bool as_namespace
   if (args.positional.size() > 1) return Evaluator::error(std::string(name) + "() takes at most 1 positional argument");
   auto data = std::make_shared<DictData>();
   data->is_namespace = as_namespace;
-  auto put = [&](const std::string& k, const Value& v) -> pw::Status {
+  auto put = [&](const Value& k, const Value& v) -> pw::Status {
     if (as_namespace && holds_namespace(v)) return Evaluator::error("a namespace attribute cannot hold a namespace");
-    data->set(k, v);
+    if (!data->set_key(k, v)) return Evaluator::error("unhashable type: '" + k.type_name() + "'");
     return {};
   };
   if (!args.positional.empty()) {
@@ -369,14 +368,12 @@ pw::Result<Value> build_mapping(Evaluator& ev, CallArgs& args, bool as_namespace
       PW_CHAT_ASSIGN(std::vector<Value> pairs, ev.iterate(src));
       for (const auto& p : pairs) {
         PW_CHAT_ASSIGN(std::vector<Value> kv, ev.iterate(p));
-        if (kv.size() != 2 || !kv[0].is_string()) {
-          return Evaluator::error(std::string(name) + "() needs pairs with string keys");
-        }
-        PW_TRY(put(kv[0].as_string(), kv[1]));
+        if (kv.size() != 2) return Evaluator::error(std::string(name) + "() needs a sequence of pairs");
+        PW_TRY(put(kv[0], kv[1]));
       }
     }
   }
-  for (const auto& [k, v] : args.keyword) PW_TRY(put(k, v));
+  for (const auto& [k, v] : args.keyword) PW_TRY(put(Value(k), v));
   PW_TRY(ev.charge(data->size() + 1));
   if (data->depth > kMaxValueDepth) {
     return pw::Error(pw::ErrorCode::ResourceLimit, "chat template", "values nest too deep");

@@ -35,7 +35,9 @@ pw::Result<bool> t_escaped(Evaluator&, const Value&, CallArgs&) { return false; 
 pw::Result<bool> t_iterable(Evaluator&, const Value& v, CallArgs&) {
   return v.is_undefined() || v.is_string() || v.is_list() || (v.is_dict() && !v.is_namespace());
 }
-pw::Result<bool> t_sequence(Evaluator& ev, const Value& v, CallArgs& a) { return t_iterable(ev, v, a); }
+pw::Result<bool> t_sequence(Evaluator& ev, const Value& v, CallArgs& a) {
+  return !v.is_generator() && *t_iterable(ev, v, a);  // generators have no len()
+}
 
 pw::Result<bool> t_lower(Evaluator& ev, const Value& v, CallArgs&) {
   PW_CHAT_ASSIGN(std::string s, ev.str(v));

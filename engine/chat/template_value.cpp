@@ -28,6 +28,28 @@ Value Value::undefined(std::string hint) {
   return v;
 }
 
+Value Value::safe_string(std::string s) {
+  Value v(std::move(s));
+  v.safe_ = true;
+  return v;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 Value Value::none() {
   Value v;
   v.v_ = NoneTag{};
@@ -41,6 +63,12 @@ Value Value::list(std::vector<Value> items, bool tuple) {
   data->is_tuple = tuple;
   Value v;
   v.v_ = std::move(data);
+  return v;
+}
+
+Value Value::generator(std::vector<Value> items) {
+  Value v = list(std::move(items));
+  v.list().is_generator = true;
   return v;
 }
 
@@ -67,6 +95,8 @@ Value Value::function(std::string name, std::function<pw::Result<Value>(Evaluato
   v.v_ = std::make_shared<const Function>(Function{std::move(name), std::move(fn)});
   return v;
 }
+
+bool Value::is_generator() const { return is_list() && list().is_generator; }
 
 bool Value::is_namespace() const { return is_dict() && dict().is_namespace; }
 
@@ -99,7 +129,7 @@ bool Value::truthy() const {
     case Kind::Int: return as_int() != 0;
     case Kind::Float: return as_float() != 0.0;
     case Kind::String: return !as_string().empty();
-    case Kind::List: return !list().items.empty();
+    case Kind::List: return list().is_generator || !list().items.empty();
     case Kind::Dict: return is_namespace() || dict().size() != 0;
     case Kind::Function: return true;
   }
@@ -114,7 +144,7 @@ std::string Value::type_name() const {
     case Kind::Int: return "int";
     case Kind::Float: return "float";
     case Kind::String: return "str";
-    case Kind::List: return list().is_tuple ? "tuple" : "list";
+    case Kind::List: return list().is_generator ? "generator" : list().is_tuple ? "tuple" : "list";
     case Kind::Dict: return is_namespace() ? "Namespace" : "dict";
     case Kind::Function: return "function";
   }
@@ -126,20 +156,65 @@ std::string Value::object_description() const {
   return type_name() + " object";
 }
 
-const Value* DictData::find(std::string_view key) const {
-  auto it = index_.find(std::string(key));
+std::optional<std::string> dict_key_id(const Value& key) {
+  switch (key.kind()) {
+    case Value::Kind::String: return "s:" + key.as_string();
+    case Value::Kind::Bool:
+    case Value::Kind::Int: return "n:" + std::to_string(key.as_int());
+    case Value::Kind::Float: {
+      const double d = key.as_float();
+      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18) {
+        return "n:" + std::to_string(static_cast<int64_t>(d));  // 1.0 and 1 are one key
+      }
+      return "f:" + python_float_repr(d);
+    }
+    case Value::Kind::None: return std::string("N");
+    case Value::Kind::Undefined: return std::string("U");
+    case Value::Kind::Function: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "F:%p", key.identity());
+      return std::string(buf);
+    }
+    case Value::Kind::List: {
+      if (!key.list().is_tuple) return std::nullopt;
+      std::string id = "t(";
+      for (const auto& item : key.list().items) {
+        auto part = dict_key_id(item);
+        if (!part) return std::nullopt;
+        id += std::to_string(part->size()) + ":" + *part;
+      }
+      return id + ")";
+    }
+    case Value::Kind::Dict: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+const Value* DictData::find(const Value& key) const {
+  auto id = dict_key_id(key);
+  if (!id) return nullptr;
+  auto it = index_.find(*id);
   return it == index_.end() ? nullptr : &entries_[it->second].second;
 }
 
-void DictData::set(const std::string& key, Value value) {
+const Value* DictData::find(std::string_view key) const {
+  auto it = index_.find("s:" + std::string(key));
+  return it == index_.end() ? nullptr : &entries_[it->second].second;
+}
+
+bool DictData::set_key(const Value& key, Value value) {
+  auto id = dict_key_id(key);
+  if (!id) return false;
+  update_container_facts(depth, contains_namespace, key);
   update_container_facts(depth, contains_namespace, value);
-  auto it = index_.find(key);
+  auto it = index_.find(*id);
   if (it != index_.end()) {
-    entries_[it->second].second = std::move(value);
-    return;
+    entries_[it->second].second = std::move(value);  // Python keeps the first key object
+    return true;
   }
-  index_.emplace(key, entries_.size());
+  index_.emplace(std::move(*id), entries_.size());
   entries_.emplace_back(key, std::move(value));
+  return true;
 }
 
 int value_depth(const Value& v) {
@@ -229,6 +304,10 @@ namespace {
 pw::Status write_value(const Value& v, bool repr, Meter& meter, size_t max_bytes, std::string& out);
 
 pw::Status write_items(const Value& v, Meter& meter, size_t max_bytes, std::string& out) {
+  if (v.is_generator()) {
+    out += "<generator object>";
+    return {};
+  }
   if (v.is_list()) {
     const auto& l = v.list();
     out += l.is_tuple ? '(' : '[';
@@ -247,7 +326,7 @@ pw::Status write_items(const Value& v, Meter& meter, size_t max_bytes, std::stri
   for (const auto& [k, val] : d.entries()) {
     if (!first) out += ", ";
     first = false;
-    out += python_string_repr(k);
+    PW_TRY(write_value(k, true, meter, max_bytes, out));
     out += ": ";
     PW_TRY(write_value(val, true, meter, max_bytes, out));
   }
@@ -303,6 +382,7 @@ pw::Result<bool> values_equal(const Value& a, const Value& b, Meter& meter) {
       const auto& x = a.list();
       const auto& y = b.list();
       if (&x == &y) return true;
+      if (x.is_generator || y.is_generator) return false;  // generators compare by identity
       if (x.is_tuple != y.is_tuple || x.items.size() != y.items.size()) return false;
       for (size_t i = 0; i < x.items.size(); ++i) {
         auto eq = values_equal(x.items[i], y.items[i], meter);
@@ -342,7 +422,7 @@ pw::Result<bool> values_less(const Value& a, const Value& b, Meter& meter) {
     return a.as_int() < b.as_int();
   }
   if (a.is_string() && b.is_string()) return a.as_string() < b.as_string();
-  if (a.is_list() && b.is_list() && a.list().is_tuple == b.list().is_tuple) {
+  if (a.is_list() && b.is_list() && a.list().is_tuple == b.list().is_tuple && !a.is_generator() && !b.is_generator()) {
     const auto& x = a.list().items;
     const auto& y = b.list().items;
     for (size_t i = 0; i < x.size() && i < y.size(); ++i) {

@@ -10,12 +10,15 @@
 // None, bool, int (64-bit; overflow is an error, not a bigint), float, str (UTF-8 bytes), list
 // (or tuple), dict (insertion-ordered, string keys; also Jinja's namespace()), and callables
 // (built-in functions, bound methods, macros). Lists and dicts are shared by reference, as in
-// Python; only namespace objects are ever mutated.
+// Python; only namespace objects (and a generator's read position) ever change.
+// Dict keys may be any hashable value (str, int, float, bool, None, tuples of those), with
+// Python's equalities: 1, 1.0 and True are the same key.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -58,8 +61,11 @@ class Value {
   explicit Value(const char* s) : v_(std::string(s)) {}
 
   static Value undefined(std::string hint = {});
+  // Jinja's Markup (from |safe or |escape): `markup + str` HTML-escapes the str operand.
+  static Value safe_string(std::string s);
   static Value none();
   static Value list(std::vector<Value> items, bool tuple = false);
+  static Value generator(std::vector<Value> items);
   static Value dict(std::shared_ptr<DictData> data);
   static Value dict_of(std::vector<std::pair<std::string, Value>> entries);
   static Value namespace_of(std::vector<std::pair<std::string, Value>> entries);
@@ -73,7 +79,9 @@ class Value {
   bool is_float() const { return kind() == Kind::Float; }
   bool is_number() const { return is_int() || is_float() || is_bool(); }  // Python: bool is an int
   bool is_string() const { return kind() == Kind::String; }
+  bool is_safe_string() const { return is_string() && safe_; }
   bool is_list() const { return kind() == Kind::List; }
+  bool is_generator() const;
   bool is_dict() const { return kind() == Kind::Dict; }
   bool is_namespace() const;
   bool is_function() const { return kind() == Kind::Function; }
@@ -82,7 +90,7 @@ class Value {
   int64_t as_int() const;     // int or bool
   double as_float() const;    // any number
   const std::string& as_string() const { return std::get<std::string>(v_); }
-  const ListData& list() const { return *std::get<std::shared_ptr<ListData>>(v_); }
+  ListData& list() const { return *std::get<std::shared_ptr<ListData>>(v_); }
   DictData& dict() const { return *std::get<std::shared_ptr<DictData>>(v_); }
   const Function& function() const { return *std::get<std::shared_ptr<const Function>>(v_); }
   // The message an error about this undefined value shows ("'x' is undefined").
@@ -104,30 +112,43 @@ class Value {
   std::variant<UndefinedTag, NoneTag, bool, int64_t, double, std::string, std::shared_ptr<ListData>,
                std::shared_ptr<DictData>, std::shared_ptr<const Function>>
       v_;
+  bool safe_ = false;  // strings only: Markup
 };
 
 // Nesting depth and "holds a namespace" are fixed when a list is made (lists never change), so
 // deep or self-referencing structures can be refused in O(1): see kMaxValueDepth.
+// A generator (what Jinja's map/select/selectattr/unique/reverse return) is a list marked
+// is_generator: always truthy, no len(), not JSON serializable, and consumed by iteration
+// (items before `consumed` are gone), as in Python.
 struct ListData {
   std::vector<Value> items;
   bool is_tuple = false;
+  bool is_generator = false;
+  size_t consumed = 0;  // generators only
   int depth = 1;
   bool contains_namespace = false;
 };
 
-// Insertion-ordered string-keyed map (Python dicts keep insertion order; tojson relies on it).
+// The identity of a dict key ("s:abc", "n:1" for 1, 1.0 and True, ...); nullopt when the value
+// cannot be a key (lists, dicts), as Python raises "unhashable type".
+std::optional<std::string> dict_key_id(const Value& key);
+
+// Insertion-ordered map (Python dicts keep insertion order; tojson relies on it).
 class DictData {
  public:
+  const Value* find(const Value& key) const;  // nullptr when absent or unhashable
   const Value* find(std::string_view key) const;
-  void set(const std::string& key, Value value);
-  const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
+  // False (and nothing stored) when the key is unhashable.
+  bool set_key(const Value& key, Value value);
+  void set(const std::string& key, Value value) { set_key(Value(key), std::move(value)); }
+  const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
   bool is_namespace = false;
   int depth = 1;                    // 1 + deepest value
   bool contains_namespace = false;  // a value is or holds a namespace
 
  private:
-  std::vector<std::pair<std::string, Value>> entries_;
+  std::vector<std::pair<Value, Value>> entries_;
   std::unordered_map<std::string, size_t> index_;
 };
 
@@ -143,6 +164,7 @@ pw::Result<std::string> to_str(const Value& v, Meter& meter, size_t max_bytes = 
 // Python repr(), used inside str() of lists and dicts.
 pw::Result<std::string> to_repr(const Value& v, Meter& meter, size_t max_bytes = SIZE_MAX);
 std::string python_float_repr(double d);
+std::string html_escape(std::string_view s);  // Markup escaping: & < > " '
 std::string python_string_repr(std::string_view s);
 
 // Python ==. Deep, charged to the meter (nested values can be large).
