@@ -38,7 +38,8 @@ ChatTemplate ChatTemplate::chatml() {
   return ChatTemplate(program);
 }
 
-pw::Result<std::string> ChatTemplate::render(const std::vector<ChatMessage>& messages, const RenderOptions& options) const {
+pw::Result<std::string> ChatTemplate::render(const std::vector<ChatMessage>& messages,
+                                             const RenderOptions& options) const {
   if (!program_) return pw::Error(pw::ErrorCode::InvalidArgument, "chat template", "template was not parsed");
   std::vector<Value> items;
   items.reserve(messages.size());

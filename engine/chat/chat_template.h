@@ -36,7 +36,7 @@ namespace pw::chat {
 struct Program;
 
 struct ChatMessage {
-  std::string role;     // "system", "user", "assistant", ...
+  std::string role;  // "system", "user", "assistant", ...
   std::string content;
 };
 

@@ -35,7 +35,8 @@ enum class ExprKind {
   Unary,     // name = "-", "+" or "not", operands[0]
   Binary,    // name = "+", "-", "*", "/", "//", "%", "**", "and", "or"; operands[0], operands[1]
   Concat,    // operands joined with ~
-  Compare,   // operands[0] compared in turn with operands[i+1] by ops[i] ("==", "!=", "<", "<=", ">", ">=", "in", "notin")
+  Compare,   // operands[0] compared in turn with operands[i+1] by ops[i] ("==", "!=", "<", "<=", ">", ">=", "in",
+             // "notin")
   CondExpr,  // operands[0] if operands[1] else operands[2] (may be null)
 };
 

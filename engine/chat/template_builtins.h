@@ -7,7 +7,7 @@
 //
 // Behaviour mirrors Jinja2 3.1 and Python 3 (see the golden tests); `tojson` is Hugging Face's
 // json.dumps(ensure_ascii=False) version. Files: template_filters.cpp, template_tests.cpp,
-// template_methods.cpp (methods and globals).
+// template_methods.cpp (methods and globals), template_format.cpp (printf-style %).
 #pragma once
 
 #include <initializer_list>
@@ -39,6 +39,9 @@ std::vector<std::pair<std::string, Value>> builtin_globals();
 // are nullopt. Errors on unknown keywords or too many positional arguments.
 pw::Result<std::vector<std::optional<Value>>> bind_args(const CallArgs& args, std::initializer_list<const char*> params,
                                                         const std::string& function);
+
+// Python's "format % args" (args: a tuple, a mapping for %(key)s, or one value).
+pw::Result<std::string> percent_format(Evaluator& ev, const std::string& format, const Value& args);
 
 // Jinja's attribute getter for filters like map/selectattr/sort: "a.b.0" walks a, b, then index 0.
 pw::Result<Value> get_attribute_path(Evaluator& ev, const Value& object, const std::string& path);

@@ -306,7 +306,8 @@ pw::Result<Value> Evaluator::arithmetic(const std::string& op, const Value& a, c
   if (op == "+") {
     if (a.is_string() && b.is_string()) {
       if (a.as_string().size() + b.as_string().size() > limits_.max_output_bytes) {
-        return limit_error("a string grows past the size limit (" + std::to_string(limits_.max_output_bytes) + " bytes)");
+        return limit_error("a string grows past the size limit (" + std::to_string(limits_.max_output_bytes) +
+                           " bytes)");
       }
       if (a.is_safe_string() || b.is_safe_string()) {  // Markup escapes the plain operand
         const std::string left = a.is_safe_string() ? a.as_string() : html_escape(a.as_string());
@@ -316,7 +317,8 @@ pw::Result<Value> Evaluator::arithmetic(const std::string& op, const Value& a, c
       }
       return make_string(a.as_string() + b.as_string());
     }
-    if (a.is_list() && b.is_list() && a.list().is_tuple == b.list().is_tuple && !a.is_generator() && !b.is_generator()) {
+    if (a.is_list() && b.is_list() && a.list().is_tuple == b.list().is_tuple && !a.is_generator() &&
+        !b.is_generator()) {
       if (a.list().items.size() + b.list().items.size() > limits_.max_list_items) {
         return limit_error("a list grows past " + std::to_string(limits_.max_list_items) + " items");
       }
@@ -338,7 +340,8 @@ pw::Result<Value> Evaluator::arithmetic(const std::string& op, const Value& a, c
       if (seq.is_string()) {
         const size_t unit = seq.as_string().size();
         if (unit != 0 && static_cast<uint64_t>(n) > limits_.max_output_bytes / unit) {
-          return limit_error("a string grows past the size limit (" + std::to_string(limits_.max_output_bytes) + " bytes)");
+          return limit_error("a string grows past the size limit (" + std::to_string(limits_.max_output_bytes) +
+                             " bytes)");
         }
         std::string out;
         out.reserve(unit * static_cast<size_t>(n));
@@ -355,7 +358,10 @@ pw::Result<Value> Evaluator::arithmetic(const std::string& op, const Value& a, c
     }
     return unsupported();
   }
-  if (op == "%" && a.is_string()) return error("printf-style string formatting with '%' is not supported");
+  if (op == "%" && a.is_string()) {
+    PW_CHAT_ASSIGN(std::string formatted, percent_format(*this, a.as_string(), b));
+    return make_string(std::move(formatted));
+  }
   return unsupported();
 }
 
@@ -381,7 +387,8 @@ pw::Result<bool> Evaluator::compare(const std::string& op, const Value& a, const
 
 // ---------------------------------------------------------------- rendering
 
-pw::Result<std::string> Evaluator::render(const Program& program, std::vector<std::pair<std::string, Value>> variables) {
+pw::Result<std::string> Evaluator::render(const Program& program,
+                                          std::vector<std::pair<std::string, Value>> variables) {
   auto globals = std::make_shared<Scope>();
   for (auto& [name, value] : builtin_globals()) globals->vars[name] = std::move(value);
   auto top = std::make_shared<Scope>();
@@ -628,18 +635,18 @@ pw::Result<Evaluator::Flow> Evaluator::exec_for(const Stmt& s, const ScopePtr& s
     loop->set("previtem", i > 0 ? items[static_cast<size_t>(i - 1)] : Value::undefined("there is no previous item"));
     loop->set("nextitem", i + 1 < n ? items[static_cast<size_t>(i + 1)] : Value::undefined("there is no next item"));
     loop->set("cycle", Value::function("cycle", [i](Evaluator&, CallArgs& args) -> pw::Result<Value> {
-      if (args.positional.empty()) return error("no items for cycling given");
-      return args.positional[static_cast<size_t>(i) % args.positional.size()];
-    }));
+                if (args.positional.empty()) return error("no items for cycling given");
+                return args.positional[static_cast<size_t>(i) % args.positional.size()];
+              }));
     loop->set("changed", Value::function("changed", [last_changed](Evaluator& ev, CallArgs& args) -> pw::Result<Value> {
-      Value now = Value::list(args.positional);
-      if (last_changed->has_value()) {
-        PW_CHAT_ASSIGN(bool same, values_equal(**last_changed, now, ev.meter()));
-        if (same) return Value(false);
-      }
-      *last_changed = now;
-      return Value(true);
-    }));
+                Value now = Value::list(args.positional);
+                if (last_changed->has_value()) {
+                  PW_CHAT_ASSIGN(bool same, values_equal(**last_changed, now, ev.meter()));
+                  if (same) return Value(false);
+                }
+                *last_changed = now;
+                return Value(true);
+              }));
     inner->vars["loop"] = Value::dict(loop);
     PW_CHAT_ASSIGN(Flow f, exec_body(s.body, inner));
     if (f == Flow::Break) break;
@@ -783,7 +790,8 @@ pw::Result<Value> Evaluator::eval_inner(const Expr& e, const ScopePtr& scope) {
         PW_CHAT_ASSIGN(Value v, eval(*o, scope));
         PW_CHAT_ASSIGN(std::string piece, str(v));
         if (out.size() + piece.size() > limits_.max_output_bytes) {
-          return limit_error("a string grows past the size limit (" + std::to_string(limits_.max_output_bytes) + " bytes)");
+          return limit_error("a string grows past the size limit (" + std::to_string(limits_.max_output_bytes) +
+                             " bytes)");
         }
         out += piece;
       }

@@ -98,7 +98,8 @@ pw::Result<Value> f_center(Evaluator& ev, const Value& v, CallArgs& args) {
   }
   const int64_t margin = width - len;
   const int64_t left = margin / 2 + (margin & width & 1);
-  return ev.make_string(std::string(static_cast<size_t>(left), ' ') + s + std::string(static_cast<size_t>(margin - left), ' '));
+  return ev.make_string(std::string(static_cast<size_t>(left), ' ') + s +
+                        std::string(static_cast<size_t>(margin - left), ' '));
 }
 
 pw::Result<Value> f_default(Evaluator&, const Value& v, CallArgs& args) {
@@ -109,7 +110,8 @@ pw::Result<Value> f_default(Evaluator&, const Value& v, CallArgs& args) {
 
 pw::Result<Value> f_dictsort(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"case_sensitive", "by", "reverse"}, "dictsort"));
-  if (!v.is_dict() || v.is_namespace()) return Evaluator::error("You can only sort by either \"key\" or \"value\" of a mapping");
+  if (!v.is_dict() || v.is_namespace())
+    return Evaluator::error("You can only sort by either \"key\" or \"value\" of a mapping");
   const bool by_value = a[1] && a[1]->is_string() && a[1]->as_string() == "value";
   const bool case_sensitive = is_true(a[0]);
   std::vector<Value> pairs;
@@ -118,7 +120,8 @@ pw::Result<Value> f_dictsort(Evaluator& ev, const Value& v, CallArgs& args) {
   std::stable_sort(pairs.begin(), pairs.end(), [&](const Value& x, const Value& y) {
     if (failure) return false;
     const size_t i = by_value ? 1 : 0;
-    auto less = values_less(sort_key(x.list().items[i], case_sensitive), sort_key(y.list().items[i], case_sensitive), ev.meter());
+    auto less = values_less(sort_key(x.list().items[i], case_sensitive), sort_key(y.list().items[i], case_sensitive),
+                            ev.meter());
     if (!less) {
       failure = less.error();
       return false;
@@ -221,6 +224,24 @@ pw::Result<Value> f_int(Evaluator&, const Value& v, CallArgs& args) {
   return fallback;
 }
 
+// "%s, %s"|format(a, b) is Python's "%s, %s" % (a, b).
+pw::Result<Value> f_format(Evaluator& ev, const Value& v, CallArgs& args) {
+  if (!args.positional.empty() && !args.keyword.empty()) {
+    return Evaluator::error("can't handle positional and keyword arguments at the same time");
+  }
+  PW_CHAT_ASSIGN(std::string format, ev.str(v));
+  Value packed;
+  if (!args.keyword.empty()) {
+    auto data = std::make_shared<DictData>();
+    for (const auto& [k, val] : args.keyword) data->set(k, val);
+    packed = Value::dict(std::move(data));
+  } else {
+    packed = Value::list(args.positional, /*tuple=*/true);
+  }
+  PW_CHAT_ASSIGN(std::string out, percent_format(ev, format, packed));
+  return ev.make_string(std::move(out));
+}
+
 pw::Result<Value> f_indent(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"width", "first", "blank"}, "indent"));
   std::string indention = "    ";
@@ -269,8 +290,8 @@ pw::Result<Value> f_join(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"d", "attribute"}, "join"));
   std::string sep;
   if (a[0]) {
-      PW_CHAT_ASSIGN(sep, ev.str(*a[0]));
-    }
+    PW_CHAT_ASSIGN(sep, ev.str(*a[0]));
+  }
   PW_CHAT_ASSIGN(std::vector<Value> items, items_of(ev, v, a[1]));
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -309,8 +330,9 @@ pw::Result<Value> f_upper(Evaluator& ev, const Value& v, CallArgs& args) {
 pw::Result<Value> f_map(Evaluator& ev, const Value& v, CallArgs& args) {
   if (!v.truthy()) return make_generator(ev, {});  // the reference maps nothing over a falsy value, even none
   PW_CHAT_ASSIGN(std::vector<Value> items, ev.iterate(v));
-  const bool by_attribute = args.positional.empty() &&
-                            std::any_of(args.keyword.begin(), args.keyword.end(), [](const auto& kw) { return kw.first == "attribute"; });
+  const bool by_attribute =
+      args.positional.empty() &&
+      std::any_of(args.keyword.begin(), args.keyword.end(), [](const auto& kw) { return kw.first == "attribute"; });
   if (by_attribute) {
     PW_CHAT_ASSIGN(auto a, bind_args(args, {"attribute", "default"}, "map"));
     PW_CHAT_ASSIGN(std::string path, ev.str(*a[0]));
@@ -320,7 +342,8 @@ pw::Result<Value> f_map(Evaluator& ev, const Value& v, CallArgs& args) {
     }
     return make_generator(ev, std::move(items));
   }
-  if (args.positional.empty() || !args.positional[0].is_string()) return Evaluator::error("map requires a filter argument");
+  if (args.positional.empty() || !args.positional[0].is_string())
+    return Evaluator::error("map requires a filter argument");
   const std::string filter = args.positional[0].as_string();
   if (!is_known_filter(filter)) return Evaluator::error("no filter named '" + filter + "'");
   CallArgs rest;
@@ -338,9 +361,11 @@ pw::Result<Value> min_max(Evaluator& ev, const Value& v, CallArgs& args, bool wa
   PW_CHAT_ASSIGN(std::vector<Value> items, ev.iterate(v));
   std::optional<std::string> path;
   if (a[1] && !a[1]->is_none()) {
-      PW_CHAT_ASSIGN(path, ev.str(*a[1]));
-    }
-  if (items.empty()) return Value::undefined(want_max ? "No largest item, sequence was empty." : "No smallest item, sequence was empty.");
+    PW_CHAT_ASSIGN(path, ev.str(*a[1]));
+  }
+  if (items.empty())
+    return Value::undefined(want_max ? "No largest item, sequence was empty."
+                                     : "No smallest item, sequence was empty.");
   size_t best = 0;
   Value best_key;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -353,7 +378,8 @@ pw::Result<Value> min_max(Evaluator& ev, const Value& v, CallArgs& args, bool wa
       best_key = key;
       continue;
     }
-    PW_CHAT_ASSIGN(bool better, want_max ? values_less(best_key, key, ev.meter()) : values_less(key, best_key, ev.meter()));
+    PW_CHAT_ASSIGN(bool better,
+                   want_max ? values_less(best_key, key, ev.meter()) : values_less(key, best_key, ev.meter()));
     if (better) {
       best = i;
       best_key = key;
@@ -403,7 +429,9 @@ pw::Result<Value> select_impl(Evaluator& ev, const Value& v, CallArgs& args, boo
 pw::Result<Value> f_select(Evaluator& ev, const Value& v, CallArgs& a) { return select_impl(ev, v, a, true, false); }
 pw::Result<Value> f_reject(Evaluator& ev, const Value& v, CallArgs& a) { return select_impl(ev, v, a, false, false); }
 pw::Result<Value> f_selectattr(Evaluator& ev, const Value& v, CallArgs& a) { return select_impl(ev, v, a, true, true); }
-pw::Result<Value> f_rejectattr(Evaluator& ev, const Value& v, CallArgs& a) { return select_impl(ev, v, a, false, true); }
+pw::Result<Value> f_rejectattr(Evaluator& ev, const Value& v, CallArgs& a) {
+  return select_impl(ev, v, a, false, true);
+}
 
 pw::Result<Value> f_replace(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"old", "new", "count"}, "replace"));
@@ -439,7 +467,8 @@ pw::Result<Value> f_round(Evaluator&, const Value& v, CallArgs& args) {
     return Evaluator::error("method must be 'common', 'ceil' or 'floor'");
   }
   if (precision < -300 || precision > 300) return Evaluator::error("round precision out of range");
-  if (method == "common" && !v.is_float() && precision >= 0) return Value(v.as_int());  // Python round(int, n) is the int
+  if (method == "common" && !v.is_float() && precision >= 0)
+    return Value(v.as_int());  // Python round(int, n) is the int
   const double x = v.as_float();
   if (method == "common") {
     if (precision >= 0) {  // correctly rounded, ties to even, like Python's round()
@@ -467,8 +496,8 @@ pw::Result<Value> f_sort(Evaluator& ev, const Value& v, CallArgs& args) {
   std::vector<std::pair<Value, Value>> keyed;  // (key, item)
   std::optional<std::string> path;
   if (a[2] && !a[2]->is_none()) {
-      PW_CHAT_ASSIGN(path, ev.str(*a[2]));
-    }
+    PW_CHAT_ASSIGN(path, ev.str(*a[2]));
+  }
   for (auto& item : items) {
     Value key = item;
     if (path) {
@@ -504,8 +533,8 @@ pw::Result<Value> f_sum(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(std::vector<Value> items, items_of(ev, v, a[0]));
   Value total = a[1] ? *a[1] : Value(int64_t{0});
   for (const auto& item : items) {
-      PW_CHAT_ASSIGN(total, ev.arithmetic("+", total, item));
-    }
+    PW_CHAT_ASSIGN(total, ev.arithmetic("+", total, item));
+  }
   return total;
 }
 
@@ -565,8 +594,8 @@ pw::Result<Value> f_trim(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(std::string s, ev.str(v));
   std::optional<std::string> chars;
   if (a[0] && !a[0]->is_none()) {
-      PW_CHAT_ASSIGN(chars, ev.str(*a[0]));
-    }
+    PW_CHAT_ASSIGN(chars, ev.str(*a[0]));
+  }
   return like(v, utf8::strip(s, chars ? &*chars : nullptr));
 }
 
@@ -575,8 +604,8 @@ pw::Result<Value> f_unique(Evaluator& ev, const Value& v, CallArgs& args) {
   PW_CHAT_ASSIGN(std::vector<Value> items, ev.iterate(v));
   std::optional<std::string> path;
   if (a[1] && !a[1]->is_none()) {
-      PW_CHAT_ASSIGN(path, ev.str(*a[1]));
-    }
+    PW_CHAT_ASSIGN(path, ev.str(*a[1]));
+  }
   std::vector<Value> out, seen;
   for (const auto& item : items) {
     Value key = item;
@@ -624,6 +653,7 @@ const std::unordered_map<std::string, Filter>& filters() {
       {"e", f_escape},
       {"escape", f_escape},
       {"forceescape", f_forceescape},
+      {"format", f_format},
       {"first", f_first},
       {"float", f_float},
       {"indent", f_indent},

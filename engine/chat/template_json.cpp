@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "engine/chat/result_macros.h"
-
 #include "engine/chat/utf8_text.h"
 
 namespace pw::chat {
@@ -54,7 +53,9 @@ void write_json_string(std::string_view s, bool ensure_ascii, std::string& out) 
 class JsonWriter {
  public:
   JsonWriter(const JsonDumpOptions& o, Meter& meter, size_t max_bytes)
-      : o_(o), meter_(meter), max_bytes_(max_bytes),
+      : o_(o),
+        meter_(meter),
+        max_bytes_(max_bytes),
         item_sep_(o.item_separator ? *o.item_separator : (o.indent ? "," : ", ")) {}
 
   pw::Status write(const Value& v, int level) {
@@ -65,9 +66,12 @@ class JsonWriter {
       case Value::Kind::Int: out += std::to_string(v.as_int()); break;
       case Value::Kind::Float: {
         const double d = v.as_float();
-        if (std::isnan(d)) out += "NaN";
-        else if (std::isinf(d)) out += d < 0 ? "-Infinity" : "Infinity";
-        else out += python_float_repr(d);
+        if (std::isnan(d))
+          out += "NaN";
+        else if (std::isinf(d))
+          out += d < 0 ? "-Infinity" : "Infinity";
+        else
+          out += python_float_repr(d);
         break;
       }
       case Value::Kind::String: write_json_string(v.as_string(), o_.ensure_ascii, out); break;
@@ -180,7 +184,8 @@ using Json = nlohmann::ordered_json;
 
 pw::Result<Value> convert(const Json& j, int depth, const std::string& what) {
   if (depth > kMaxValueDepth) {
-    return pw::Error(pw::ErrorCode::ResourceLimit, what, "JSON nests deeper than " + std::to_string(kMaxValueDepth) + " levels");
+    return pw::Error(pw::ErrorCode::ResourceLimit, what,
+                     "JSON nests deeper than " + std::to_string(kMaxValueDepth) + " levels");
   }
   switch (j.type()) {
     case Json::value_t::null: return Value::none();

@@ -20,7 +20,7 @@
 namespace pw::chat {
 
 struct JsonDumpOptions {
-  std::optional<std::string> indent;  // nullopt: one line
+  std::optional<std::string> indent;          // nullopt: one line
   std::optional<std::string> item_separator;  // default ", " (or "," when indenting)
   std::string key_separator = ": ";
   bool ensure_ascii = false;

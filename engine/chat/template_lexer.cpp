@@ -124,8 +124,9 @@ class Lexer {
     const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
     const size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
     t.line = static_cast<int>(line_index + 1);
-    t.column = static_cast<int>(utf8::length(std::string_view(src_).substr(line_starts_[line_index],
-                                                                           offset - line_starts_[line_index]))) + 1;
+    t.column = static_cast<int>(utf8::length(
+                   std::string_view(src_).substr(line_starts_[line_index], offset - line_starts_[line_index]))) +
+               1;
   }
 
   pw::Error error_at(size_t offset, const std::string& message) const {
@@ -232,7 +233,8 @@ class Lexer {
     std::vector<char> balance;
     while (true) {
       if (pos >= src_.size()) {
-        return error_at(tag, block ? "unexpected end of template, expected '%}'" : "unexpected end of template, expected '}}'");
+        return error_at(
+            tag, block ? "unexpected end of template, expected '%}'" : "unexpected end of template, expected '}}'");
       }
       if (balance.empty()) {
         size_t end = 0;
@@ -297,9 +299,9 @@ class Lexer {
 
   size_t digits(size_t pos, int base) const {  // digits with single '_' separators
     auto ok = [&](char ch) {
-      const int v = std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0'
+      const int v = std::isdigit(static_cast<unsigned char>(ch))    ? ch - '0'
                     : std::isxdigit(static_cast<unsigned char>(ch)) ? (std::tolower(ch) - 'a' + 10)
-                                                                     : 99;
+                                                                    : 99;
       return v < base;
     };
     size_t end = pos;
@@ -338,7 +340,8 @@ class Lexer {
     const bool after_dot = pos > 0 && src_[pos - 1] == '.';
     size_t float_end = end;
     if (!after_dot) {
-      if (float_end + 1 < src_.size() && src_[float_end] == '.' && std::isdigit(static_cast<unsigned char>(src_[float_end + 1]))) {
+      if (float_end + 1 < src_.size() && src_[float_end] == '.' &&
+          std::isdigit(static_cast<unsigned char>(src_[float_end + 1]))) {
         float_end = digits(float_end + 1, 10);
       }
       if (float_end < src_.size() && (src_[float_end] == 'e' || src_[float_end] == 'E')) {
@@ -428,7 +431,8 @@ class Lexer {
         default:
           if (e >= '0' && e <= '7') {
             char32_t cp = static_cast<char32_t>(e - '0');
-            for (int k = 0; k < 2 && i < src_.size() && src_[i] >= '0' && src_[i] <= '7'; ++k) cp = cp * 8 + (src_[i++] - '0');
+            for (int k = 0; k < 2 && i < src_.size() && src_[i] >= '0' && src_[i] <= '7'; ++k)
+              cp = cp * 8 + (src_[i++] - '0');
             utf8::append(value, cp);
           } else {
             value.push_back('\\');

@@ -22,15 +22,27 @@
 
 namespace pw::chat {
 
-enum class TokenType { Data, VariableBegin, VariableEnd, BlockBegin, BlockEnd, Name, String, Integer, Float, Operator, Eof };
+enum class TokenType {
+  Data,
+  VariableBegin,
+  VariableEnd,
+  BlockBegin,
+  BlockEnd,
+  Name,
+  String,
+  Integer,
+  Float,
+  Operator,
+  Eof
+};
 
 struct Token {
   TokenType type = TokenType::Eof;
-  std::string text;       // Data text, Name, Operator, or the decoded String value
-  int64_t int_value = 0;  // Integer
-  double float_value = 0; // Float
-  int line = 1;           // 1-based, in the template text
-  int column = 1;         // 1-based, in code points
+  std::string text;        // Data text, Name, Operator, or the decoded String value
+  int64_t int_value = 0;   // Integer
+  double float_value = 0;  // Float
+  int line = 1;            // 1-based, in the template text
+  int column = 1;          // 1-based, in code points
 };
 
 struct LexedTemplate {

@@ -20,12 +20,12 @@
 namespace pw::chat {
 
 struct TemplateLimits {
-  size_t max_source_bytes = 4u << 20;     // template text
-  size_t max_output_bytes = 16u << 20;    // rendered prompt, and also any single string value
-  size_t max_list_items = 1u << 20;       // any single list built by the template
-  uint64_t max_loop_iterations = 1000000; // all for-loop iterations of one render together
-  uint64_t max_steps = 50000000;          // work units: evaluations, bytes and items produced
-  int max_depth = 512;                    // evaluator recursion (statements, expressions, macro calls)
+  size_t max_source_bytes = 4u << 20;      // template text
+  size_t max_output_bytes = 16u << 20;     // rendered prompt, and also any single string value
+  size_t max_list_items = 1u << 20;        // any single list built by the template
+  uint64_t max_loop_iterations = 1000000;  // all for-loop iterations of one render together
+  uint64_t max_steps = 50000000;           // work units: evaluations, bytes and items produced
+  int max_depth = 512;                     // evaluator recursion (statements, expressions, macro calls)
 };
 
 // Syntax nesting the parser accepts (statements inside statements plus expression depth).

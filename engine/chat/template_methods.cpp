@@ -33,7 +33,8 @@ pw::Result<Value> get_attribute_path(Evaluator& ev, const Value& object, const s
   while (true) {
     const size_t dot = path.find('.', start);
     const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    const bool numeric = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool numeric =
+        !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
     Value key = numeric && part.size() < 18 ? Value(static_cast<int64_t>(std::stoll(part))) : Value(part);
     PW_CHAT_ASSIGN(current, ev.getitem(current, key));
     if (dot == std::string::npos) return current;
@@ -101,8 +102,12 @@ pw::Result<Value> split_impl(Evaluator& ev, const Value& self, CallArgs& args, b
   return string_list(ev, from_right ? utf8::rsplit(self.as_string(), sep_ptr, maxsplit)
                                     : utf8::split(self.as_string(), sep_ptr, maxsplit));
 }
-pw::Result<Value> str_split(Evaluator& ev, const Value& self, CallArgs& args) { return split_impl(ev, self, args, false); }
-pw::Result<Value> str_rsplit(Evaluator& ev, const Value& self, CallArgs& args) { return split_impl(ev, self, args, true); }
+pw::Result<Value> str_split(Evaluator& ev, const Value& self, CallArgs& args) {
+  return split_impl(ev, self, args, false);
+}
+pw::Result<Value> str_rsplit(Evaluator& ev, const Value& self, CallArgs& args) {
+  return split_impl(ev, self, args, true);
+}
 
 enum class Side { Both, Left, Right };
 pw::Result<Value> strip_impl(Evaluator& ev, const Value& self, CallArgs& args, Side side) {
@@ -117,9 +122,15 @@ pw::Result<Value> strip_impl(Evaluator& ev, const Value& self, CallArgs& args, S
   }
   return Value();
 }
-pw::Result<Value> str_strip(Evaluator& ev, const Value& self, CallArgs& args) { return strip_impl(ev, self, args, Side::Both); }
-pw::Result<Value> str_lstrip(Evaluator& ev, const Value& self, CallArgs& args) { return strip_impl(ev, self, args, Side::Left); }
-pw::Result<Value> str_rstrip(Evaluator& ev, const Value& self, CallArgs& args) { return strip_impl(ev, self, args, Side::Right); }
+pw::Result<Value> str_strip(Evaluator& ev, const Value& self, CallArgs& args) {
+  return strip_impl(ev, self, args, Side::Both);
+}
+pw::Result<Value> str_lstrip(Evaluator& ev, const Value& self, CallArgs& args) {
+  return strip_impl(ev, self, args, Side::Left);
+}
+pw::Result<Value> str_rstrip(Evaluator& ev, const Value& self, CallArgs& args) {
+  return strip_impl(ev, self, args, Side::Right);
+}
 
 template <std::string (*F)(std::string_view)>
 pw::Result<Value> str_map(Evaluator& ev, const Value& self, CallArgs& args) {
@@ -131,7 +142,8 @@ pw::Result<Value> str_map(Evaluator& ev, const Value& self, CallArgs& args) {
 
 pw::Result<Value> str_replace(Evaluator& ev, const Value& self, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"old", "new", "count"}, "replace"));
-  if (!a[0] || !a[1] || !a[0]->is_string() || !a[1]->is_string()) return Evaluator::error("replace() needs two strings");
+  if (!a[0] || !a[1] || !a[0]->is_string() || !a[1]->is_string())
+    return Evaluator::error("replace() needs two strings");
   PW_CHAT_ASSIGN(int64_t count, int_arg(a[2], -1, "count"));
   const std::string& s = self.as_string();
   const uint64_t hits = static_cast<uint64_t>(utf8::count(s, a[0]->as_string()));
@@ -149,10 +161,18 @@ pw::Result<Value> find_impl(const Value& self, CallArgs& args, bool from_right, 
   if (i < 0 && must_exist) return Evaluator::error("substring not found");
   return Value(i);
 }
-pw::Result<Value> str_find(Evaluator&, const Value& self, CallArgs& args) { return find_impl(self, args, false, false); }
-pw::Result<Value> str_rfind(Evaluator&, const Value& self, CallArgs& args) { return find_impl(self, args, true, false); }
-pw::Result<Value> str_index(Evaluator&, const Value& self, CallArgs& args) { return find_impl(self, args, false, true); }
-pw::Result<Value> str_rindex(Evaluator&, const Value& self, CallArgs& args) { return find_impl(self, args, true, true); }
+pw::Result<Value> str_find(Evaluator&, const Value& self, CallArgs& args) {
+  return find_impl(self, args, false, false);
+}
+pw::Result<Value> str_rfind(Evaluator&, const Value& self, CallArgs& args) {
+  return find_impl(self, args, true, false);
+}
+pw::Result<Value> str_index(Evaluator&, const Value& self, CallArgs& args) {
+  return find_impl(self, args, false, true);
+}
+pw::Result<Value> str_rindex(Evaluator&, const Value& self, CallArgs& args) {
+  return find_impl(self, args, true, true);
+}
 
 pw::Result<Value> str_count(Evaluator&, const Value& self, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"sub"}, "count"));
@@ -167,7 +187,8 @@ pw::Result<Value> str_join(Evaluator& ev, const Value& self, CallArgs& args) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
     if (!items[i].is_string()) {
-      return Evaluator::error("sequence item " + std::to_string(i) + ": expected str instance, " + items[i].type_name() + " found");
+      return Evaluator::error("sequence item " + std::to_string(i) + ": expected str instance, " +
+                              items[i].type_name() + " found");
     }
     if (i) out += self.as_string();
     out += items[i].as_string();
@@ -220,8 +241,12 @@ pw::Result<Value> affix_remove(const Value& self, CallArgs& args, bool prefix) {
   if (!prefix && s.compare(s.size() - o.size(), o.size(), o) == 0) return Value(s.substr(0, s.size() - o.size()));
   return self;
 }
-pw::Result<Value> str_removeprefix(Evaluator&, const Value& self, CallArgs& args) { return affix_remove(self, args, true); }
-pw::Result<Value> str_removesuffix(Evaluator&, const Value& self, CallArgs& args) { return affix_remove(self, args, false); }
+pw::Result<Value> str_removeprefix(Evaluator&, const Value& self, CallArgs& args) {
+  return affix_remove(self, args, true);
+}
+pw::Result<Value> str_removesuffix(Evaluator&, const Value& self, CallArgs& args) {
+  return affix_remove(self, args, false);
+}
 
 pw::Result<Value> dict_get(Evaluator&, const Value& self, CallArgs& args) {
   PW_CHAT_ASSIGN(auto a, bind_args(args, {"key", "default"}, "get"));
@@ -324,7 +349,8 @@ pw::Result<Value> global_range(Evaluator& ev, CallArgs& args) {
   for (size_t i = 0; i < args.positional.size(); ++i) {
     const Value& a = args.positional[i];
     if (a.is_undefined()) return Evaluator::undefined_error(a);
-    if (!a.is_int() && !a.is_bool()) return Evaluator::error("'" + a.type_name() + "' object cannot be interpreted as an integer");
+    if (!a.is_int() && !a.is_bool())
+      return Evaluator::error("'" + a.type_name() + "' object cannot be interpreted as an integer");
   }
   if (args.positional.size() == 1) {
     v[1] = args.positional[0].as_int();
@@ -394,19 +420,23 @@ pw::Result<Value> global_raise_exception(Evaluator& ev, CallArgs& args) {
 
 std::optional<Value> builtin_method(const Value& object, const std::string& name) {
   const std::unordered_map<std::string, Method>* table = nullptr;
-  if (object.is_string()) table = &string_methods();
-  else if (object.is_dict() && !object.is_namespace()) table = &dict_methods();
-  else if (object.is_list()) table = &list_methods();
+  if (object.is_string())
+    table = &string_methods();
+  else if (object.is_dict() && !object.is_namespace())
+    table = &dict_methods();
+  else if (object.is_list())
+    table = &list_methods();
   if (table == nullptr) return std::nullopt;
   auto it = table->find(name);
   if (it == table->end()) return std::nullopt;
   const Method method = it->second;
-  return Value::function(name, [method, self = object](Evaluator& ev, CallArgs& args) { return method(ev, self, args); });
+  return Value::function(name,
+                         [method, self = object](Evaluator& ev, CallArgs& args) { return method(ev, self, args); });
 }
 
 bool is_unsafe_method(const Value& object, const std::string& name) {
-  static const std::unordered_set<std::string> list_mutators = {"append", "extend", "insert", "pop",
-                                                                "remove", "reverse", "sort", "clear"};
+  static const std::unordered_set<std::string> list_mutators = {"append", "extend",  "insert", "pop",
+                                                                "remove", "reverse", "sort",   "clear"};
   static const std::unordered_set<std::string> dict_mutators = {"pop", "popitem", "setdefault", "update", "clear"};
   if (object.is_list()) return list_mutators.count(name) != 0;
   if (object.is_dict() && !object.is_namespace()) return dict_mutators.count(name) != 0;
@@ -417,7 +447,8 @@ std::vector<std::pair<std::string, Value>> builtin_globals() {
   return {
       {"range", Value::function("range", global_range)},
       {"dict", Value::function("dict", [](Evaluator& ev, CallArgs& a) { return build_mapping(ev, a, false); })},
-      {"namespace", Value::function("namespace", [](Evaluator& ev, CallArgs& a) { return build_mapping(ev, a, true); })},
+      {"namespace",
+       Value::function("namespace", [](Evaluator& ev, CallArgs& a) { return build_mapping(ev, a, true); })},
       {"raise_exception", Value::function("raise_exception", global_raise_exception)},
   };
 }

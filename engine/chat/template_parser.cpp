@@ -247,7 +247,8 @@ class Parser {
     const bool paren = is_op("(");
     if (paren) advance();
     while (true) {
-      if (cur().type != TokenType::Name || in_list(cur().text, {"in", "true", "false", "none", "True", "False", "None"})) {
+      if (cur().type != TokenType::Name ||
+          in_list(cur().text, {"in", "true", "false", "none", "True", "False", "None"})) {
         return fail(cur(), "can't assign to " + describe_token(cur()));
       }
       names.push_back(cur().text);
@@ -445,7 +446,8 @@ class Parser {
   }
 
   // Comma-separated expressions form a tuple; a single one is returned as is.
-  pw::Result<ExprPtr> parse_tuple(bool with_condexpr, std::initializer_list<const char*> extra_end, bool explicit_parens) {
+  pw::Result<ExprPtr> parse_tuple(bool with_condexpr, std::initializer_list<const char*> extra_end,
+                                  bool explicit_parens) {
     const Token start = cur();
     auto tuple = node(ExprKind::Tuple, start);
     bool is_tuple = false;
@@ -810,8 +812,8 @@ class Parser {
     if (is_op(":")) {
       advance();
       if (!is_op("]") && !is_op(",")) {
-      PW_CHAT_ASSIGN(step, parse_expression(true));
-    }
+        PW_CHAT_ASSIGN(step, parse_expression(true));
+      }
     }
     PW_TRY(add(*slice, std::move(stop)));
     PW_TRY(add(*slice, std::move(step)));
@@ -866,7 +868,8 @@ class Parser {
   pw::Result<ExprPtr> parse_filter_call(ExprPtr subject) {
     auto f = node(ExprKind::Filter, cur());
     PW_CHAT_ASSIGN(f->name, dotted_name());
-    if (!is_known_filter(f->name)) return template_syntax_error(f->line, f->column, "no filter named '" + f->name + "'");
+    if (!is_known_filter(f->name))
+      return template_syntax_error(f->line, f->column, "no filter named '" + f->name + "'");
     PW_TRY(add(*f, std::move(subject)));
     if (is_op("(")) PW_TRY(parse_call_args(*f));
     return f;

@@ -98,21 +98,52 @@ pw::Result<bool> t_sameas(Evaluator& ev, const Value& v, CallArgs& args) {
   return values_equal(v, o, ev.meter());
 }
 
-pw::Result<bool> t_filter(Evaluator&, const Value& v, CallArgs&) { return v.is_string() && is_known_filter(v.as_string()); }
+pw::Result<bool> t_filter(Evaluator&, const Value& v, CallArgs&) {
+  return v.is_string() && is_known_filter(v.as_string());
+}
 pw::Result<bool> t_test(Evaluator&, const Value& v, CallArgs&) { return v.is_string() && is_known_test(v.as_string()); }
 
 const std::unordered_map<std::string, Test>& tests() {
   static const std::unordered_map<std::string, Test> table = {
-      {"boolean", t_boolean},   {"callable", t_callable}, {"defined", t_defined},   {"divisibleby", t_divisibleby},
-      {"eq", t_eq},             {"equalto", t_eq},        {"==", t_eq},             {"escaped", t_escaped},
-      {"even", t_even},         {"false", t_false},       {"filter", t_filter},     {"float", t_float},
-      {"ge", t_ge},             {">=", t_ge},             {"gt", t_gt},             {"greaterthan", t_gt},
-      {">", t_gt},              {"in", t_in},             {"integer", t_integer},   {"iterable", t_iterable},
-      {"le", t_le},             {"<=", t_le},             {"lower", t_lower},       {"lt", t_lt},
-      {"lessthan", t_lt},       {"<", t_lt},              {"mapping", t_mapping},   {"ne", t_ne},
-      {"!=", t_ne},             {"none", t_none},         {"number", t_number},     {"odd", t_odd},
-      {"sameas", t_sameas},     {"sequence", t_sequence}, {"string", t_string},     {"test", t_test},
-      {"true", t_true},         {"undefined", t_undefined}, {"upper", t_upper},
+      {"boolean", t_boolean},
+      {"callable", t_callable},
+      {"defined", t_defined},
+      {"divisibleby", t_divisibleby},
+      {"eq", t_eq},
+      {"equalto", t_eq},
+      {"==", t_eq},
+      {"escaped", t_escaped},
+      {"even", t_even},
+      {"false", t_false},
+      {"filter", t_filter},
+      {"float", t_float},
+      {"ge", t_ge},
+      {">=", t_ge},
+      {"gt", t_gt},
+      {"greaterthan", t_gt},
+      {">", t_gt},
+      {"in", t_in},
+      {"integer", t_integer},
+      {"iterable", t_iterable},
+      {"le", t_le},
+      {"<=", t_le},
+      {"lower", t_lower},
+      {"lt", t_lt},
+      {"lessthan", t_lt},
+      {"<", t_lt},
+      {"mapping", t_mapping},
+      {"ne", t_ne},
+      {"!=", t_ne},
+      {"none", t_none},
+      {"number", t_number},
+      {"odd", t_odd},
+      {"sameas", t_sameas},
+      {"sequence", t_sequence},
+      {"string", t_string},
+      {"test", t_test},
+      {"true", t_true},
+      {"undefined", t_undefined},
+      {"upper", t_upper},
   };
   return table;
 }

@@ -414,8 +414,7 @@ pw::Result<bool> values_equal(const Value& a, const Value& b, Meter& meter) {
 pw::Result<bool> values_less(const Value& a, const Value& b, Meter& meter) {
   if (!meter.charge(1)) return meter.error();
   if (a.is_undefined() || b.is_undefined()) {
-    return pw::Error(pw::ErrorCode::Corrupt, "chat template",
-                     (a.is_undefined() ? a : b).undefined_message());
+    return pw::Error(pw::ErrorCode::Corrupt, "chat template", (a.is_undefined() ? a : b).undefined_message());
   }
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_float() < b.as_float();

@@ -87,8 +87,8 @@ class Value {
   bool is_function() const { return kind() == Kind::Function; }
 
   bool as_bool() const { return std::get<bool>(v_); }
-  int64_t as_int() const;     // int or bool
-  double as_float() const;    // any number
+  int64_t as_int() const;   // int or bool
+  double as_float() const;  // any number
   const std::string& as_string() const { return std::get<std::string>(v_); }
   ListData& list() const { return *std::get<std::shared_ptr<ListData>>(v_); }
   DictData& dict() const { return *std::get<std::shared_ptr<DictData>>(v_); }
@@ -156,8 +156,8 @@ class DictData {
 // namespaces (checked on attribute assignment), so values can neither form cycles nor grow
 // deeper than about twice this, and recursive walks over them stay shallow.
 inline constexpr int kMaxValueDepth = 100;
-int value_depth(const Value& v);          // 0 for scalars
-bool holds_namespace(const Value& v);     // is or contains a namespace
+int value_depth(const Value& v);       // 0 for scalars
+bool holds_namespace(const Value& v);  // is or contains a namespace
 
 // Python str(): what {{ v }}, ~ and |string produce. Undefined prints as "".
 pw::Result<std::string> to_str(const Value& v, Meter& meter, size_t max_bytes = SIZE_MAX);

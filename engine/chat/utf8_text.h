@@ -35,8 +35,8 @@ char32_t to_lower(char32_t cp);
 
 std::string upper(std::string_view s);
 std::string lower(std::string_view s);
-std::string capitalize(std::string_view s);     // Python str.capitalize()
-std::string python_title(std::string_view s);   // Python str.title()
+std::string capitalize(std::string_view s);    // Python str.capitalize()
+std::string python_title(std::string_view s);  // Python str.title()
 
 // chars == nullptr strips Python whitespace; otherwise any code point of *chars.
 std::string strip(std::string_view s, const std::string* chars);

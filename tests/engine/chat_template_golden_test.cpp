@@ -41,15 +41,17 @@ std::filesystem::path templates_dir() { return std::filesystem::path(PAGEWISE_SH
 std::vector<GoldenCase> load_cases() {
   std::ifstream in(templates_dir() / "golden.json", std::ios::binary);
   nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
-  if (!in || doc.is_discarded() || !doc.contains("cases")) return {GoldenCase{"golden_json_missing_or_invalid", "", {}, true, "", "", false, ""}};
+  if (!in || doc.is_discarded() || !doc.contains("cases"))
+    return {GoldenCase{"golden_json_missing_or_invalid", "", {}, true, "", "", false, ""}};
   std::vector<GoldenCase> cases;
   for (const auto& c : doc["cases"]) {
     GoldenCase g;
     g.template_file = c.at("template").get<std::string>();
     g.add_generation_prompt = c.at("add_generation_prompt").get<bool>();
-    g.name = test_name(g.template_file.substr(0, g.template_file.size() - 6) + "_" + c.at("conversation").get<std::string>() +
-                       (g.add_generation_prompt ? "_gen" : "_nogen"));
-    for (const auto& m : c.at("messages")) g.messages.push_back({m.at("role").get<std::string>(), m.at("content").get<std::string>()});
+    g.name = test_name(g.template_file.substr(0, g.template_file.size() - 6) + "_" +
+                       c.at("conversation").get<std::string>() + (g.add_generation_prompt ? "_gen" : "_nogen"));
+    for (const auto& m : c.at("messages"))
+      g.messages.push_back({m.at("role").get<std::string>(), m.at("content").get<std::string>()});
     g.bos = c.at("bos_token").get<std::string>();
     g.eos = c.at("eos_token").get<std::string>();
     if (c.contains("error") && c["error"].is_string()) {
