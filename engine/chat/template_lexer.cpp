@@ -120,13 +120,24 @@ class Lexer {
     }
   }
 
+  // Line and column of a byte offset. Tokens come in order, so the column is counted on from
+  // the previous token of the same line: recounting from the line start would make a long
+  // single-line template quadratic.
   void locate(size_t offset, Token& t) const {
     const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
     const size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
+    size_t from = line_starts_[line_index];
+    size_t column = 1;
+    if (cached_line_ == line_index && cached_offset_ <= offset) {
+      from = cached_offset_;
+      column = cached_column_;
+    }
+    column += utf8::length(std::string_view(src_).substr(from, offset - from));
+    cached_line_ = line_index;
+    cached_offset_ = offset;
+    cached_column_ = column;
     t.line = static_cast<int>(line_index + 1);
-    t.column = static_cast<int>(utf8::length(
-                   std::string_view(src_).substr(line_starts_[line_index], offset - line_starts_[line_index]))) +
-               1;
+    t.column = static_cast<int>(column);
   }
 
   pw::Error error_at(size_t offset, const std::string& message) const {
@@ -450,6 +461,7 @@ class Lexer {
 
   std::string src_;
   std::vector<size_t> line_starts_;
+  mutable size_t cached_line_ = SIZE_MAX, cached_offset_ = 0, cached_column_ = 1;
   LexedTemplate out_;
 };
 

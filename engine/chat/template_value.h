@@ -57,8 +57,10 @@ class Value {
   explicit Value(bool b) : v_(b) {}
   explicit Value(int64_t i) : v_(i) {}
   explicit Value(double d) : v_(d) {}
-  explicit Value(std::string s) : v_(std::move(s)) {}
-  explicit Value(const char* s) : v_(std::string(s)) {}
+  // Strings are shared, not copied, when values are copied: templates read the same message
+  // text many times.
+  explicit Value(std::string s) : v_(SharedString{std::make_shared<const std::string>(std::move(s))}) {}
+  explicit Value(const char* s) : Value(std::string(s)) {}
 
   static Value undefined(std::string hint = {});
   // Jinja's Markup (from |safe or |escape): `markup + str` HTML-escapes the str operand.
@@ -89,7 +91,7 @@ class Value {
   bool as_bool() const { return std::get<bool>(v_); }
   int64_t as_int() const;   // int or bool
   double as_float() const;  // any number
-  const std::string& as_string() const { return std::get<std::string>(v_); }
+  const std::string& as_string() const { return *std::get<SharedString>(v_).text; }
   ListData& list() const { return *std::get<std::shared_ptr<ListData>>(v_); }
   DictData& dict() const { return *std::get<std::shared_ptr<DictData>>(v_); }
   const Function& function() const { return *std::get<std::shared_ptr<const Function>>(v_); }
@@ -109,7 +111,10 @@ class Value {
     std::shared_ptr<const std::string> hint;
   };
   struct NoneTag {};
-  std::variant<UndefinedTag, NoneTag, bool, int64_t, double, std::string, std::shared_ptr<ListData>,
+  struct SharedString {
+    std::shared_ptr<const std::string> text;
+  };
+  std::variant<UndefinedTag, NoneTag, bool, int64_t, double, SharedString, std::shared_ptr<ListData>,
                std::shared_ptr<DictData>, std::shared_ptr<const Function>>
       v_;
   bool safe_ = false;  // strings only: Markup
