@@ -111,7 +111,6 @@ pw::Result<std::string> percent_format(Evaluator& ev, const std::string& format,
     positional.push_back(args);
   }
   size_t next = 0;
-  bool used_mapping = false;
   std::string out;
   for (size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%') {
@@ -132,7 +131,6 @@ pw::Result<std::string> percent_format(Evaluator& ev, const std::string& format,
       const std::string key = format.substr(i + 1, close - i - 1);
       value = mapping->dict().find(std::string_view(key));
       if (value == nullptr) return Evaluator::error("KeyError: '" + key + "'");
-      used_mapping = true;
       i = close + 1;
     }
     for (; i < format.size() && std::string("-+ 0#").find(format[i]) != std::string::npos; ++i) {
@@ -168,7 +166,6 @@ pw::Result<std::string> percent_format(Evaluator& ev, const std::string& format,
   if (mapping == nullptr && next < positional.size()) {
     return Evaluator::error("not all arguments converted during string formatting");
   }
-  (void)used_mapping;
   return out;
 }
 
