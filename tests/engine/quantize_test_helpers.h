@@ -11,12 +11,18 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "engine/gguf/gguf_file.h"
 #include "engine/quant/kernels.h"
 #include "support/test_support.h"
+
+namespace pw {
+// gtest prints GgmlType values by name ("q4_K") instead of their bytes.
+inline void PrintTo(GgmlType t, std::ostream* os) { *os << (is_known_type(static_cast<uint32_t>(t)) ? type_name(t) : "?"); }
+}  // namespace pw
 
 namespace pw::quantize::testing {
 
