@@ -139,7 +139,7 @@ int run_quantize(pw::cli::Args& args) {
   std::cout << "  input:   " << format_bytes(r.input_file_bytes) << " (" << r.input_file_bytes << " bytes)\n";
   std::snprintf(line, sizeof line, "%.1f%% of the input, %.2fx smaller", ratio * 100.0, ratio > 0 ? 1.0 / ratio : 0.0);
   std::cout << "  output:  " << format_bytes(r.output_file_bytes) << " (" << r.output_file_bytes << " bytes), " << line << "\n";
-  std::snprintf(line, sizeof line, "%.2f s", r.seconds);
+  std::snprintf(line, sizeof line, "%.2f s with %u thread%s", r.seconds, r.threads, r.threads == 1 ? "" : "s");
   std::cout << "  time:    " << line << "\n";
   std::cout << "  tensors:";
   for (const auto& [t, n] : r.type_counts) std::cout << " " << n << " " << pw::type_name(t);

@@ -1,8 +1,11 @@
 #include "engine/quantize/quantizer.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -35,7 +38,36 @@ Status check_output_path(const std::filesystem::path& input, const std::filesyst
   return ok_status();
 }
 
+// Tells the kernel the input pages of a finished tensor are not needed any more, so a model
+// larger than RAM does not push everything else out of memory while it is read once. Safe on
+// the read-only private mapping: dropped pages are read again from the file if touched.
+void release_input_pages(const uint8_t* data, uint64_t size) {
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  if (page == 0 || size == 0) return;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + page - 1) / page * page;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) / page * page;
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
 }  // namespace
+
+std::filesystem::path suggest_output_path(const std::filesystem::path& input, QuantTarget target) {
+  std::string stem = input.stem().string();
+  // Drop a trailing precision tag ("-F16", ".f32", "_BF16") that would now be wrong.
+  for (const char* tag : {"F32", "F16", "BF16"}) {
+    const std::string t = tag;
+    if (stem.size() > t.size() + 1) {
+      const char sep = stem[stem.size() - t.size() - 1];
+      std::string tail = stem.substr(stem.size() - t.size());
+      for (char& c : tail) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if ((sep == '-' || sep == '.' || sep == '_') && tail == t) {
+        stem.resize(stem.size() - t.size() - 1);
+        break;
+      }
+    }
+  }
+  return input.parent_path() / (stem + "-" + std::string(target_name(target)) + ".gguf");
+}
 
 Result<QuantizePlan> plan_quantization(const gguf::GgufFile& input, QuantTarget target) {
   for (const gguf::GgufTensor& t : input.tensors())
@@ -126,7 +158,8 @@ Result<QuantizeReport> quantize_file(const std::filesystem::path& input, const s
             if (options.on_progress) options.on_progress(progress);
             return !cancelled();
           });
-      if (!s.ok()) return s;
+      if (!s.ok()) return s.error().subject().empty() ? s.error().with_subject(input.string()) : s.error();
+      release_input_pages(t->data, t->n_bytes);
       done_before_tensor += pt.in_bytes;
       return ok_status();
     };
@@ -145,6 +178,7 @@ Result<QuantizeReport> quantize_file(const std::filesystem::path& input, const s
   std::stable_sort(report.type_counts.begin(), report.type_counts.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   report.plan = std::move(*plan);
+  report.threads = threads;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

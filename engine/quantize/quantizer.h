@@ -20,7 +20,10 @@
 // - Tensor types follow tensor_type_rules.h; the tensors are written in llama.cpp's order and
 //   metadata is copied in input order with general.quantization_version = 2 and
 //   general.file_type appended, as llama-quantize does, so the file loads in other readers and
-//   is byte-identical to llama-quantize's output for the same input and type.
+//   has llama-quantize's layout: for Q8_0/Q4_0/Q4_1/Q5_0/Q5_1 it is byte-identical to
+//   llama-quantize's file; the K-quant kernels search scales a little harder than ggml's
+//   (engine/quant/k_quants.h), so their bytes differ while the error is lower.
+// - Weights holding NaN or infinity are refused (ErrorCode::Corrupt), as llama-quantize does.
 // - Output bytes do not depend on the thread count.
 #pragma once
 
@@ -83,12 +86,17 @@ struct QuantizeReport {
   uint64_t input_file_bytes = 0;
   uint64_t output_file_bytes = 0;
   double seconds = 0.0;
+  unsigned threads = 1;           // worker threads used
   std::vector<std::pair<GgmlType, size_t>> type_counts;  // output tensors per type, most first
 };
 
 // What quantize_file would do with `input`: per-tensor types and sizes. Errors: Unsupported
 // when the input holds quantized tensors or a weight of a type that cannot be converted.
 Result<QuantizePlan> plan_quantization(const gguf::GgufFile& input, QuantTarget target);
+
+// "dir/model-F16.gguf" + Q4_K_M -> "dir/model-Q4_K_M.gguf" (a trailing F32/F16/BF16 tag after
+// '-', '_' or '.' is replaced, otherwise the type is appended): the name the GUI proposes.
+std::filesystem::path suggest_output_path(const std::filesystem::path& input, QuantTarget target);
 
 Result<QuantizeReport> quantize_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                      const QuantizeOptions& options);

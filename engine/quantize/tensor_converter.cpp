@@ -1,6 +1,8 @@
 #include "engine/quantize/tensor_converter.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -14,6 +16,12 @@ namespace {
 
 // Below this many values per chunk, extra threads cost more than they save.
 constexpr uint64_t kMinValuesPerThread = 16 * 1024;
+
+bool all_finite(const float* v, uint64_t n) {
+  bool ok = true;
+  for (uint64_t i = 0; i < n; ++i) ok &= std::isfinite(v[i]);
+  return ok;
+}
 
 bool is_float_source(GgmlType t) { return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16; }
 
@@ -48,6 +56,8 @@ Status convert_rows(const RowConversion& job, unsigned threads, const EmitFn& em
   // One F32 row per thread; F32 sources are read in place.
   std::vector<std::vector<float>> scratch(max_threads);
 
+  // Smallest row holding a NaN or an infinity (ggml would write scales that decode to NaN).
+  std::atomic<uint64_t> bad_row{UINT64_MAX};
   auto work = [&](unsigned t, uint64_t first_row, uint64_t rows, uint64_t out_row0) {
     std::vector<float>& row_f32 = scratch[t];
     if (job.src_type != GgmlType::F32 && row_f32.size() != job.n_per_row) row_f32.resize(job.n_per_row);
@@ -61,6 +71,12 @@ Status convert_rows(const RowConversion& job, unsigned threads, const EmitFn& em
         row_f32.resize(job.n_per_row);
         std::memcpy(row_f32.data(), src, job.n_per_row * sizeof(float));
         values = row_f32.data();
+      }
+      if (!all_finite(values, job.n_per_row)) {
+        uint64_t seen = bad_row.load();
+        while (r < seen && !bad_row.compare_exchange_weak(seen, r)) {
+        }
+        return;
       }
       to->quantize_row_reference(values, out.data() + (r - out_row0) * *dst_row, static_cast<int64_t>(job.n_per_row));
     }
@@ -93,6 +109,8 @@ Status convert_rows(const RowConversion& job, unsigned threads, const EmitFn& em
       }
       for (std::thread& w : workers) w.join();
     }
+    if (const uint64_t bad = bad_row.load(); bad != UINT64_MAX)
+      return Error(ErrorCode::Corrupt, "row " + std::to_string(bad) + " holds a NaN or infinite value; such a model cannot be quantized");
     PW_TRY(emit({out.data(), static_cast<size_t>(rows * *dst_row)}));
     if (!keep_going(row + rows)) return Error(ErrorCode::Cancelled, "cancelled");
   }

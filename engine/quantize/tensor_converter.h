@@ -38,7 +38,8 @@ using EmitFn = std::function<Status(std::span<const uint8_t>)>;
 // Called after each chunk with the rows done so far; returning false stops with Cancelled.
 using ContinueFn = std::function<bool(uint64_t rows_done)>;
 
-// Errors: Unsupported for a source that is not F32/F16/BF16 (and differs from the target) or a
+// Errors: Corrupt when a row to quantize holds a NaN or an infinity (passed-through bytes are
+// not inspected); Unsupported for a source that is not F32/F16/BF16 (and differs from the target) or a
 // target without a quantizer; InvalidArgument when n_per_row does not fit the blocks; Cancelled;
 // whatever `emit` returns.
 Status convert_rows(const RowConversion& job, unsigned threads, const EmitFn& emit, const ContinueFn& keep_going);

@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "engine/gguf/gguf_writer.h"
@@ -328,6 +329,35 @@ TEST(QuantizeFile, OddRowLengthsAndExpertTensorsRoundTrip) {
     EXPECT_EQ(o->file_offset % 64, 0u) << name;
     EXPECT_LE(rmse(dequantize(*o), dequantize(*i)), expect.second) << name;
   }
+}
+
+TEST(QuantizeFile, NonFiniteWeightsAreRefused) {
+  pw::test::TempDir dir;
+  gguf::GgufWriter w;
+  w.set_string("general.architecture", "llama");
+  std::vector<float> v(256 * 4, 0.5f);
+  v[256 * 2 + 17] = std::numeric_limits<float>::infinity();
+  ASSERT_TRUE(w.add_tensor("blk.0.attn_q.weight", GgmlType::F32, {256, 4},
+                           std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v.data()), v.size() * 4))
+                  .ok());
+  ASSERT_TRUE(w.write(dir / "in.gguf").ok());
+  for (QuantTarget target : {QuantTarget::Q4_0, QuantTarget::Q4_K_M}) {
+    auto r = quantize_file(dir / "in.gguf", dir / "out.gguf", options(target));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), ErrorCode::Corrupt);
+    EXPECT_NE(r.error().describe().find("row 2 holds a NaN or infinite value"), std::string::npos) << r.error().describe();
+    EXPECT_NE(r.error().describe().find("blk.0.attn_q.weight"), std::string::npos) << r.error().describe();
+    EXPECT_EQ(r.error().subject(), (dir / "in.gguf").string());
+  }
+  EXPECT_EQ(folder_entries(dir.path()), std::vector<std::string>{"in.gguf"});
+}
+
+TEST(QuantizeFile, SuggestedOutputNames) {
+  EXPECT_EQ(suggest_output_path("/m/tiny-llama-F32.gguf", QuantTarget::Q4_K_M), "/m/tiny-llama-Q4_K_M.gguf");
+  EXPECT_EQ(suggest_output_path("/m/Qwen2.5-0.5B-Instruct-bf16.gguf", QuantTarget::Q8_0), "/m/Qwen2.5-0.5B-Instruct-Q8_0.gguf");
+  EXPECT_EQ(suggest_output_path("/m/phi.f16.gguf", QuantTarget::Q5_K_M), "/m/phi-Q5_K_M.gguf");
+  EXPECT_EQ(suggest_output_path("model.gguf", QuantTarget::Q6_K), "model-Q6_K.gguf");
+  EXPECT_EQ(suggest_output_path("/m/F16.gguf", QuantTarget::Q4_0), "/m/F16-Q4_0.gguf");
 }
 
 }  // namespace
