@@ -1,7 +1,8 @@
 // quantize_file(): metadata carried over, output independent of threads, F16/BF16 inputs,
 // refusals (quantized input, output == input through any link, existing output), and that a
 // cancel, a failing write (RLIMIT_FSIZE in a child process: the disk-full path without root)
-// or a missing folder leaves nothing behind; progress reports; odd shapes and 3-D tensors.
+// or a missing folder leaves nothing behind; progress reports; odd shapes and 3-D tensors;
+// NaN/Inf weights refused; suggested output names.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/wait.h>

@@ -145,6 +145,37 @@ TEST(QuantizeRules, Llama2_7B_MixesHaveTheWellKnownTypeCounts) {
   EXPECT_EQ(choose(f, tensors, QuantTarget::Q4_0).histogram(), (H{{GgmlType::F32, 65}, {GgmlType::Q4_0, 226}}));  // pure
 }
 
+// Qwen2.5-0.5B: rows of 896 values fit neither 256-blocks nor (tied) the Q6_K output rule, so
+// most weights fall back to Q5_0 and the embedding/output goes to Q8_0; expected counts derived
+// from the rules for its 24 layers (f32: 49 norms + 72 q/k/v biases).
+TEST(QuantizeRules, Qwen25_05B_Q4_K_M_FallsBackForRowsOf896) {
+  const ModelFacts f = facts("qwen2", 24, 14, 2);
+  std::vector<TensorDesc> tensors = {t("token_embd.weight", {896, 151936}), t("output_norm.weight", {896})};
+  for (int i = 0; i < 24; ++i) {
+    const std::string b = "blk." + std::to_string(i) + ".";
+    for (const char* norm : {"attn_norm.weight", "ffn_norm.weight"}) tensors.push_back(t(b + norm, {896}));
+    tensors.push_back(t(b + "attn_q.bias", {896}));
+    tensors.push_back(t(b + "attn_k.bias", {128}));
+    tensors.push_back(t(b + "attn_v.bias", {128}));
+    tensors.push_back(t(b + "attn_q.weight", {896, 896}));
+    tensors.push_back(t(b + "attn_k.weight", {896, 128}));
+    tensors.push_back(t(b + "attn_v.weight", {896, 128}));
+    tensors.push_back(t(b + "attn_output.weight", {896, 896}));
+    tensors.push_back(t(b + "ffn_gate.weight", {896, 4864}));
+    tensors.push_back(t(b + "ffn_up.weight", {896, 4864}));
+    tensors.push_back(t(b + "ffn_down.weight", {4864, 896}));
+  }
+  const Chosen c = choose(f, tensors, QuantTarget::Q4_K_M);
+  using H = std::map<GgmlType, int>;
+  EXPECT_EQ(c.histogram(),
+            (H{{GgmlType::F32, 121}, {GgmlType::Q5_0, 132}, {GgmlType::Q8_0, 13}, {GgmlType::Q4_K, 12}, {GgmlType::Q6_K, 12}}));
+  EXPECT_EQ(c.of("token_embd.weight"), GgmlType::Q8_0);
+  EXPECT_EQ(c.of("blk.0.attn_v.weight"), GgmlType::Q8_0);  // Q6_K wanted, rows of 896: Q8_0
+  EXPECT_TRUE(c.fallback("blk.0.attn_v.weight"));
+  EXPECT_EQ(c.of("blk.4.attn_v.weight"), GgmlType::Q5_0);  // Q4_K wanted: Q5_0
+  EXPECT_EQ(c.of("blk.5.ffn_down.weight"), GgmlType::Q6_K);
+}
+
 TEST(QuantizeRules, UseMoreBitsLayersOf32LayerQ4_K_M) {
   const Chosen c = choose(facts("llama", 32, 32, 8), llama_tensors(32, 4096, 14336, 1024), QuantTarget::Q4_K_M);
   // i < 4, i >= 28, or (i - 4) % 3 == 2.
