@@ -252,15 +252,15 @@ Result<Vocab> load_vocab(const gguf::GgufFile& file) {
   PW_TRY(read_bool(file, "tokenizer.ggml.add_bos_token", v.add_bos));
   PW_TRY(read_bool(file, "tokenizer.ggml.add_eos_token", v.add_eos));
   PW_TRY(read_bool(file, "tokenizer.ggml.add_sep_token", v.add_sep));
-  if (v.add_bos && v.ids.bos == kNoToken) return corrupt(file, "tokenizer.ggml.add_bos_token is true but there is no valid BOS token");
-  if (v.add_eos && v.ids.eos == kNoToken) return corrupt(file, "tokenizer.ggml.add_eos_token is true but there is no valid EOS token");
   if (v.kind == VocabKind::WordPiece) {
     // Encoding always needs these: [CLS] ... [SEP] and [UNK] for words that cannot be split.
     if (v.ids.bos == kNoToken || v.ids.sep == kNoToken || v.ids.unk == kNoToken)
       return corrupt(file, "WordPiece vocabulary without valid [CLS], [SEP] and [UNK] ids");
-  } else if (v.add_sep && v.ids.sep == kNoToken) {
-    return corrupt(file, "tokenizer.ggml.add_sep_token is true but there is no valid separator token");
   }
+  if (v.add_bos && v.ids.bos == kNoToken) return corrupt(file, "tokenizer.ggml.add_bos_token is true but there is no valid BOS token");
+  if (v.add_eos && v.ids.eos == kNoToken) return corrupt(file, "tokenizer.ggml.add_eos_token is true but there is no valid EOS token");
+  if (v.add_sep && v.ids.sep == kNoToken)
+    return corrupt(file, "tokenizer.ggml.add_sep_token is true but there is no valid separator token");
 
   PW_TRY(read_bool(file, "tokenizer.ggml.normalizer.lowercase", v.lowercase));
   v.strip_accents = v.lowercase;

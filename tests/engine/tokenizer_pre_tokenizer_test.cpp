@@ -79,11 +79,16 @@ std::string collapse_regex(const std::string& expr) {
   return out;
 }
 
-std::vector<uint32_t> regex_split(const std::vector<std::string>& exprs, const std::vector<uint32_t>& cps) {
+std::vector<std::regex> compile(const std::vector<std::string>& exprs) {
+  std::vector<std::regex> out;
+  for (const auto& e : exprs) out.emplace_back(collapse_regex(e), std::regex_constants::optimize | std::regex_constants::nosubs);
+  return out;
+}
+
+std::vector<uint32_t> regex_split(const std::vector<std::regex>& exprs, const std::vector<uint32_t>& cps) {
   const std::string text = collapse_text(cps);
   std::vector<size_t> lengths = {cps.size()};
-  for (const auto& e : exprs) {
-    const std::regex re(collapse_regex(e), std::regex_constants::optimize | std::regex_constants::nosubs);
+  for (const auto& re : exprs) {
     std::vector<size_t> next;
     size_t start = 0;
     for (size_t len : lengths) {
@@ -166,7 +171,7 @@ std::string kind_name(const testing::TestParamInfo<PreTokenizerKind>& info) {
 class PreTokenizerVsRegex : public testing::TestWithParam<PreTokenizerKind> {};
 
 TEST_P(PreTokenizerVsRegex, SameWordsAsTheExpression) {
-  const auto exprs = expressions(GetParam());
+  const auto exprs = compile(expressions(GetParam()));
   ASSERT_FALSE(exprs.empty());
   int mismatches = 0;
   for (const auto& text : sample_texts()) {
