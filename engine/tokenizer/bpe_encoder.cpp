@@ -4,6 +4,7 @@
 
 #include "engine/tokenizer/pre_tokenizer.h"
 #include "engine/tokenizer/unicode.h"
+#include "engine/tokenizer/word_cache.h"
 
 namespace pw::tokenizer {
 
@@ -244,11 +245,16 @@ void BpeEncoder::encode(std::string_view text, std::vector<int32_t>& out) const 
   }
 
   pre_tokenize(vocab_->pre, s.cps, s.ends);
+  WordCache cache(text.size());
   uint32_t begin = 0;
   for (uint32_t end : s.ends) {
     const uint32_t b0 = s.byte_offset[begin], b1 = s.byte_offset[end];
-    encode_word(text.substr(b0, b1 - b0), s, out);
+    const std::string_view word = text.substr(b0, b1 - b0);
     begin = end;
+    if (cache.append_cached(word, out)) continue;
+    const size_t before = out.size();
+    encode_word(word, s, out);
+    cache.remember(word, out.data() + before, out.size() - before);
   }
 }
 

@@ -7,16 +7,17 @@ namespace pw::tokenizer {
 void PieceTable::reserve(size_t entries, size_t text_bytes) {
   arena_.reserve(text_bytes);
   offsets_.reserve(entries + 1);
-  hashes_.reserve(entries);
   size_t capacity = 16;
   while (capacity < entries * 2) capacity *= 2;
   if (capacity > slots_.size()) {
-    slots_.assign(capacity, kAbsent);
+    std::vector<Slot> old(capacity, Slot{0, kAbsent});
+    old.swap(slots_);
     mask_ = capacity - 1;
-    for (size_t id = 0; id < hashes_.size(); ++id) {
-      size_t s = hashes_[id] & mask_;
-      while (slots_[s] != kAbsent) s = (s + 1) & mask_;
-      slots_[s] = static_cast<int32_t>(id);
+    for (const Slot& slot : old) {
+      if (slot.id == kAbsent) continue;
+      size_t s = slot.hash & mask_;
+      while (slots_[s].id != kAbsent) s = (s + 1) & mask_;
+      slots_[s] = slot;
     }
   }
 }
@@ -24,12 +25,12 @@ void PieceTable::reserve(size_t entries, size_t text_bytes) {
 void PieceTable::grow() { reserve(slots_.empty() ? 8 : slots_.size(), arena_.size()); }
 
 size_t PieceTable::probe(std::string_view text, uint64_t hash) const {
-  const uint32_t h32 = static_cast<uint32_t>(hash);
+  const auto h32 = static_cast<uint32_t>(hash);
   size_t s = hash & mask_;
   while (true) {
-    const int32_t id = slots_[s];
-    if (id == kAbsent) return s;
-    if (hashes_[static_cast<size_t>(id)] == h32 && this->text(id) == text) return s;
+    const Slot& slot = slots_[s];
+    if (slot.id == kAbsent) return s;
+    if (slot.hash == h32 && this->text(slot.id) == text) return s;
     s = (s + 1) & mask_;
   }
 }
@@ -38,21 +39,20 @@ std::pair<int32_t, bool> PieceTable::insert(std::string_view text) {
   if (slots_.empty() || (size() + 1) * 2 > slots_.size()) grow();
   const uint64_t hash = hash_bytes(text.data(), text.size());
   const size_t s = probe(text, hash);
-  if (slots_[s] != kAbsent) return {slots_[s], false};
+  if (slots_[s].id != kAbsent) return {slots_[s].id, false};
   if (size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max()) ||
       arena_.size() + text.size() > std::numeric_limits<uint32_t>::max())
     return {kAbsent, false};
   const auto id = static_cast<int32_t>(size());
   arena_.append(text);
   offsets_.push_back(static_cast<uint32_t>(arena_.size()));
-  hashes_.push_back(static_cast<uint32_t>(hash));
-  slots_[s] = id;
+  slots_[s] = Slot{static_cast<uint32_t>(hash), id};
   return {id, true};
 }
 
 int32_t PieceTable::find(std::string_view text) const {
   if (slots_.empty()) return kAbsent;
-  return slots_[probe(text, hash_bytes(text.data(), text.size()))];
+  return slots_[probe(text, hash_bytes(text.data(), text.size()))].id;
 }
 
 }  // namespace pw::tokenizer

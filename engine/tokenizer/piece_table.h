@@ -64,10 +64,14 @@ class PieceTable {
   void grow();
   size_t probe(std::string_view text, uint64_t hash) const;  // slot holding text, or the empty slot
 
+  struct Slot {
+    uint32_t hash;  // low 32 bits of the key's hash: most mismatches never touch the arena
+    int32_t id;     // kAbsent when free
+  };
+
   std::string arena_;
   std::vector<uint32_t> offsets_{0};  // id -> [offsets_[id], offsets_[id + 1])
-  std::vector<uint32_t> hashes_;      // id -> low 32 bits of its hash (fast reject, cheap regrow)
-  std::vector<int32_t> slots_;        // kAbsent or an id
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
 };
 

@@ -3,24 +3,14 @@
 #include <algorithm>
 
 #include "engine/tokenizer/unicode.h"
+#include "engine/tokenizer/word_cache.h"
 
 namespace pw::tokenizer {
 
 namespace {
 
-struct Symbol {
-  int32_t prev;
-  int32_t next;
-  uint32_t start;  // byte offset in the text
-  uint32_t len;    // 0 once merged into its left neighbour
-};
-
-struct Bigram {
-  int32_t left;
-  int32_t right;
-  float score;
-  uint32_t size;
-};
+using Symbol = SpmEncoder::Symbol;
+using Bigram = SpmEncoder::Bigram;
 
 // Heap order: highest score on top, then the leftmost pair.
 struct LowerPriority {
@@ -43,18 +33,43 @@ void escape_spaces(std::string_view text, std::string& out) {
 
 void SpmEncoder::encode(std::string_view text, std::vector<int32_t>& out) const {
   if (text.empty()) return;
+  static constexpr std::string_view kSpace = "\xE2\x96\x81";
   std::vector<Symbol> symbols;
   symbols.reserve(text.size());
   for (size_t offs = 0; offs < text.size();) {
     const size_t len = std::min(unicode::utf8_lead_length(static_cast<uint8_t>(text[offs])), text.size() - offs);
-    const auto index = static_cast<int32_t>(symbols.size());
-    symbols.push_back({index - 1, offs + len == text.size() ? -1 : index + 1, static_cast<uint32_t>(offs),
-                       static_cast<uint32_t>(len)});
+    symbols.push_back({0, 0, static_cast<uint32_t>(offs), static_cast<uint32_t>(len)});
     offs += len;
   }
+  const auto is_space = [&](size_t i) { return text.substr(symbols[i].start, symbols[i].len) == kSpace; };
 
+  // Segments that merges cannot cross (see Vocab::spaces_only_start_pieces): each starts at a
+  // U+2581 that follows something else. Without that guarantee the text is one segment, as in
+  // llama.cpp; with it the result is the same, only faster (small heaps, cache-friendly).
   std::vector<Bigram> queue;
-  queue.reserve(symbols.size());
+  WordCache cache(vocab_.spaces_only_start_pieces ? text.size() : 0);
+  size_t seg_begin = 0;
+  for (size_t i = 1; i <= symbols.size(); ++i) {
+    const bool cut = i == symbols.size() || (vocab_.spaces_only_start_pieces && is_space(i) && !is_space(i - 1));
+    if (!cut) continue;
+    const size_t byte_end = i == symbols.size() ? text.size() : symbols[i].start;
+    const std::string_view segment = text.substr(symbols[seg_begin].start, byte_end - symbols[seg_begin].start);
+    if (!cache.append_cached(segment, out)) {
+      const size_t before = out.size();
+      encode_segment(text, symbols, seg_begin, i, queue, out);
+      cache.remember(segment, out.data() + before, out.size() - before);
+    }
+    seg_begin = i;
+  }
+}
+
+void SpmEncoder::encode_segment(std::string_view text, std::vector<Symbol>& symbols, size_t begin, size_t end,
+                                std::vector<Bigram>& queue, std::vector<int32_t>& out) const {
+  for (size_t i = begin; i < end; ++i) {
+    symbols[i].prev = i == begin ? -1 : static_cast<int32_t>(i - 1);
+    symbols[i].next = i + 1 == end ? -1 : static_cast<int32_t>(i + 1);
+  }
+  queue.clear();
   const auto try_add = [&](int32_t left, int32_t right) {
     if (left < 0 || right < 0) return;
     const Symbol& l = symbols[static_cast<size_t>(left)];
@@ -65,7 +80,7 @@ void SpmEncoder::encode(std::string_view text, std::vector<int32_t>& out) const 
     queue.push_back({left, right, vocab_.score(id), static_cast<uint32_t>(piece.size())});
     std::push_heap(queue.begin(), queue.end(), LowerPriority{});
   };
-  for (size_t i = 1; i < symbols.size(); ++i) try_add(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
+  for (size_t i = begin + 1; i < end; ++i) try_add(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
 
   while (!queue.empty()) {
     std::pop_heap(queue.begin(), queue.end(), LowerPriority{});
@@ -82,7 +97,7 @@ void SpmEncoder::encode(std::string_view text, std::vector<int32_t>& out) const 
     try_add(b.left, l.next);
   }
 
-  for (int32_t i = 0; i != -1; i = symbols[static_cast<size_t>(i)].next) {
+  for (auto i = static_cast<int32_t>(begin); i != -1; i = symbols[static_cast<size_t>(i)].next) {
     const Symbol& s = symbols[static_cast<size_t>(i)];
     const std::string_view piece = text.substr(s.start, s.len);
     const int32_t id = vocab_.find(piece);

@@ -212,6 +212,7 @@ Result<Vocab> load_vocab(const gguf::GgufFile& file) {
   v.pieces_.reserve(n, tokens_value->encoded().size());
   {
     uint64_t i = 0;
+    bool space_inside_piece = false;
     std::string empty_name;
     for (std::string_view text : tokens_value->strings()) {
       if (text.empty()) {  // llama.cpp's placeholder, so ids stay dense and lookups stay unique
@@ -224,8 +225,11 @@ Result<Vocab> load_vocab(const gguf::GgufFile& file) {
         return corrupt(file, "duplicate token in vocabulary: ids " + std::to_string(id) + " and " + std::to_string(i));
       }
       v.max_token_bytes = std::max(v.max_token_bytes, text.size());
+      for (size_t p = text.find("\xE2\x96\x81", 1); p != std::string_view::npos; p = text.find("\xE2\x96\x81", p + 1))
+        if (p < 3 || text.compare(p - 3, 3, "\xE2\x96\x81") != 0) space_inside_piece = true;
       ++i;
     }
+    v.spaces_only_start_pieces = !space_inside_piece;
   }
 
   // Special ids: per-model defaults, then the file's keys.

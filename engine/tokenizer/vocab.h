@@ -90,6 +90,9 @@ class Vocab {
   std::vector<int32_t> eog_ids;           // end-of-generation tokens, sorted
   std::vector<int32_t> specials_longest;  // control/user-defined/unknown tokens, longest text first
   size_t max_token_bytes = 0;
+  // No piece has U+2581 after anything but another U+2581: SentencePiece merges can then never
+  // cross the start of a space run, and text can be merged word by word (much faster, same ids).
+  bool spaces_only_start_pieces = false;
 
   int32_t size() const { return static_cast<int32_t>(attrs_.size()); }
   bool valid(int32_t id) const { return id >= 0 && id < size(); }
