@@ -10,7 +10,9 @@ std::string StreamingDecoder::push(int32_t id) {
   std::string_view piece = tokenizer_->token_to_piece(id, options_.render_special);
   if (piece.empty()) return {};
   if (at_start_) {
-    if (options_.strip_space_prefix && tokenizer_->vocab().add_space_prefix && piece.front() == ' ') piece.remove_prefix(1);
+    const Vocab& v = tokenizer_->vocab();
+    const bool marks_word_starts = v.add_space_prefix || v.kind == VocabKind::WordPiece;
+    if (options_.strip_space_prefix && marks_word_starts && piece.front() == ' ') piece.remove_prefix(1);
     at_start_ = false;
   }
   pending_.append(piece);

@@ -33,6 +33,11 @@ struct Tokenizer::Impl {
   void build_pieces();
   std::string piece_of(int32_t id) const;
   std::vector<Fragment> partition(std::string_view text, bool parse_special) const;
+  // Pieces start with a space for a new word (SPM's " " + text, WordPiece's word marker).
+  bool marks_word_starts() const;
+  // One slice of the text; BOS/CLS before it when begin_special, EOS/SEP after it when end_special.
+  void encode_slice(std::string_view text, bool parse_special, bool begin_special, bool end_special,
+                    std::vector<int32_t>& out) const;
 };
 
 std::string Tokenizer::Impl::piece_of(int32_t id) const {
@@ -145,12 +150,34 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::from_gguf(const gguf::GgufFile& fi
 }
 
 void Tokenizer::encode_into(std::string_view text, EncodeOptions options, std::vector<int32_t>& out) const {
-  const Vocab& v = impl_->vocab;
-  const std::vector<Fragment> fragments = impl_->partition(text, options.parse_special);
+  // The encoders index bytes with 32 bits. Text beyond 1 GiB (never a real prompt or page) is
+  // encoded in slices cut after a newline or space where possible, never inside a character.
+  constexpr size_t kSlice = size_t{1} << 30;
+  bool first = true;
+  do {
+    size_t cut = text.size();
+    if (cut > kSlice) {
+      cut = kSlice;
+      const size_t space = text.substr(0, cut).find_last_of("\n ");
+      if (space != std::string_view::npos && space > kSlice / 2) cut = space + 1;
+      while (cut > 1 && (static_cast<uint8_t>(text[cut]) & 0xC0) == 0x80) --cut;
+    }
+    const bool last = cut == text.size();
+    impl_->encode_slice(text.substr(0, cut), options.parse_special, options.add_special && first,
+                        options.add_special && last, out);
+    text.remove_prefix(cut);
+    first = false;
+  } while (!text.empty());
+}
+
+void Tokenizer::Impl::encode_slice(std::string_view text, bool parse_special, bool begin_special, bool end_special,
+                                   std::vector<int32_t>& out) const {
+  const Vocab& v = vocab;
+  const std::vector<Fragment> fragments = partition(text, parse_special);
   const auto raw = [&](const Fragment& f) { return text.substr(f.begin, f.end - f.begin); };
   switch (v.kind) {
     case VocabKind::Spm: {
-      if (options.add_special && v.add_bos) out.push_back(v.ids.bos);
+      if (begin_special && v.add_bos) out.push_back(v.ids.bos);
       const SpmEncoder spm(v);
       std::string escaped;
       bool prev_special = true;  // the text starts as if after a special token: gets the space prefix
@@ -166,22 +193,22 @@ void Tokenizer::encode_into(std::string_view text, EncodeOptions options, std::v
         spm.encode(escaped, out);
         prev_special = false;
       }
-      if (options.add_special && v.add_eos) out.push_back(v.ids.eos);
+      if (end_special && v.add_eos) out.push_back(v.ids.eos);
       break;
     }
     case VocabKind::Bpe: {
-      if (options.add_special && v.add_bos) out.push_back(v.ids.bos);
+      if (begin_special && v.add_bos) out.push_back(v.ids.bos);
       for (const Fragment& f : fragments) {
         if (f.token != kNoToken)
           out.push_back(f.token);
         else
-          impl_->bpe->encode(raw(f), out);
+          bpe->encode(raw(f), out);
       }
-      if (options.add_special && v.add_eos) out.push_back(v.ids.eos);
+      if (end_special && v.add_eos) out.push_back(v.ids.eos);
       break;
     }
     case VocabKind::WordPiece: {
-      if (options.add_special) out.push_back(v.ids.bos);
+      if (begin_special) out.push_back(v.ids.bos);
       const WordPieceEncoder wpm(v);
       for (const Fragment& f : fragments) {
         if (f.token != kNoToken)
@@ -189,7 +216,7 @@ void Tokenizer::encode_into(std::string_view text, EncodeOptions options, std::v
         else
           wpm.encode(raw(f), out);
       }
-      if (options.add_special) out.push_back(v.ids.sep);
+      if (end_special) out.push_back(v.ids.sep);
       break;
     }
   }
@@ -214,9 +241,11 @@ std::string_view Tokenizer::token_to_piece(int32_t id, bool render_special) cons
   return std::string_view(impl_->pieces).substr(impl_->piece_offset[i], impl_->piece_offset[i + 1] - impl_->piece_offset[i]);
 }
 
+bool Tokenizer::Impl::marks_word_starts() const { return vocab.add_space_prefix || vocab.kind == VocabKind::WordPiece; }
+
 std::string Tokenizer::decode(std::span<const int32_t> ids, DecodeOptions options) const {
   std::string out;
-  bool strip = options.strip_space_prefix && impl_->vocab.add_space_prefix;
+  bool strip = options.strip_space_prefix && impl_->marks_word_starts();
   for (int32_t id : ids) {
     std::string_view piece = token_to_piece(id, options.render_special);
     if (piece.empty()) continue;

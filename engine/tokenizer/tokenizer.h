@@ -42,8 +42,9 @@ struct EncodeOptions {
 struct DecodeOptions {
   // Write control tokens ("<|im_end|>", "</s>") as their text instead of dropping them.
   bool render_special = false;
-  // SentencePiece vocabularies encode " " + text; drop that one leading space again so that
-  // decode(encode(text)) == text. No effect for other vocabularies.
+  // SentencePiece vocabularies encode " " + text and WordPiece pieces start words with a
+  // space; drop that one leading space of the first piece, so that decode(encode(text)) == text
+  // for SentencePiece. No effect for byte-level BPE.
   bool strip_space_prefix = true;
 };
 
