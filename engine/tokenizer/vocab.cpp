@@ -156,6 +156,8 @@ Result<Vocab> load_vocab(const gguf::GgufFile& file) {
     const PreTokenizerInfo* info = find_pre_tokenizer(v.pre_name);
     if (!info)
       return Error(ErrorCode::Unsupported, file.name(), "unsupported pre-tokenizer '" + v.pre_name + "' (tokenizer.ggml.pre)");
+    if (v.pre_name.empty())
+      spdlog::warn("{}: no tokenizer.ggml.pre; using the default pre-tokenizer (token ids may differ from the model's)", file.name());
     v.pre = info->kind;
     v.ignore_merges = info->ignore_merges;
     v.add_bos = info->add_bos;
