@@ -6,13 +6,17 @@
 //   pw::quant::kernels_for(k->vec_dot_type)->quantize_row(x, act.data(), n);   // activations -> Q8_K
 //   float y = k->vec_dot(n, weight_row, act.data());                          // fastest for this CPU
 //   float y_ref = k->vec_dot_scalar(n, weight_row, act.data());               // plain C++ twin
+//   kernels_for(GgmlType::Q8_0)->quantize_row_reference(w, out, n);          // model files, like llama-quantize
 //
 // Rules (must not change):
 // - Every format has a scalar reference kernel; fast kernels (files *_avx2.cpp, built with
-//   -mavx2 -mfma -mf16c) are installed into `vec_dot`/`dequantize_row` only when CPUID says
-//   the CPU has them (engine/quant/cpu_features.h). Tests compare fast against scalar.
+//   -mavx2 -mfma -mf16c) are installed into `vec_dot`/`dequantize_row`/`quantize_row` only
+//   when CPUID says the CPU has them (engine/quant/cpu_features.h). Tests compare fast
+//   against scalar.
 // - Block layouts are ggml's exactly (engine/tensor/ggml_type.h).
 // - `n` is always a multiple of the type's block size; callers check that.
+// - quantize_row and quantize_row_scalar give identical bytes; vec_dot agrees with
+//   vec_dot_scalar within float rounding; dequantize_row with dequantize_row_scalar bit for bit.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +27,7 @@ namespace pw::quant {
 
 // src: n values in this type's layout -> dst: n floats.
 using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
-// src: n floats -> dst: this type's layout. The reference quantization (round-to-nearest or
-// ggml's error-minimising search for K-quants), used for activations and by the quantizer.
+// src: n floats -> dst: this type's layout.
 using QuantizeRowFn = void (*)(const float* src, void* dst, int64_t n);
 // Dot product of one weight row (this type) with one activation row already quantized to
 // `vec_dot_type`, over n values.
@@ -33,10 +36,19 @@ using VecDotFn = float (*)(int64_t n, const void* weight_row, const void* act_ro
 struct TypeKernels {
   GgmlType type;
   GgmlType vec_dot_type;            // format activations are converted to for vec_dot
-  DequantizeRowFn dequantize_row;   // fastest available
+  DequantizeRowFn dequantize_row;   // fastest available; null only for Q8_K without one
   DequantizeRowFn dequantize_row_scalar;
-  QuantizeRowFn quantize_row;       // may be null for formats we only read
-  VecDotFn vec_dot;                 // fastest available; may be null (activation-only formats)
+  // Activation path: what vec_dot of the formats whose vec_dot_type is this one expects. For
+  // Q8_0/Q8_1 this follows ggml's AVX2 rounding (half to even, scale 127/amax); for the other
+  // formats it is the reference quantizer below. May be null for formats we only read.
+  QuantizeRowFn quantize_row;             // fastest available
+  QuantizeRowFn quantize_row_scalar;      // plain twin, identical bytes
+  // Model-file path: ggml's reference quantizer as llama-quantize runs it without importance
+  // matrix (round-to-nearest formulas, or the error-minimising search of K-quants/IQ4), so our
+  // quantized files match llama.cpp's byte for byte. Differs from quantize_row only for Q8_0
+  // and Q8_1 (roundf and scale 1/d). May be null.
+  QuantizeRowFn quantize_row_reference;
+  VecDotFn vec_dot;                 // fastest available; null for activation-only formats
   VecDotFn vec_dot_scalar;
 };
 
