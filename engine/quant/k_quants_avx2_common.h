@@ -1,0 +1,74 @@
+// Inline AVX2 helpers shared by the K-quant *_avx2.cpp files. Include ONLY from files named
+// *_avx2.cpp (they are the only ones compiled with -mavx2 -mfma -mf16c).
+//
+//   __m256i sc16 = _mm256_cvtepi8_epi16(...16 sub-block scales...);
+//   __m256i s = _mm256_shuffle_epi8(dup_lane0(sc16), pair_ctrl(g));  // scales 2g | 2g+1
+//   float total = hsum_ps(acc);
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+namespace pw::quant::avx2 {
+
+inline float hsum_ps(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// Sub-block pairs. _mm256_maddubs_epi16 over 32 consecutive values that span two 16-value
+// sub-blocks leaves sub-block 2p in the low 128-bit lane and 2p+1 in the high lane. Given the
+// 16 int16 scales with lane 0 = scales 0..7 duplicated into both lanes (or lane 1 = 8..15 for
+// p >= 4), pair_ctrl(p % 4) is the pshufb control that repeats scale 2p across the low lane and
+// 2p+1 across the high lane.
+inline __m256i pair_ctrl(int k) {  // k = p % 4
+  const int lo = 4 * k, hi = 4 * k + 2;  // byte offsets of int16 scales 2k and 2k+1 in a lane
+  return _mm256_set_m128i(_mm_set1_epi16(static_cast<int16_t>(((hi + 1) << 8) | hi)),
+                          _mm_set1_epi16(static_cast<int16_t>(((lo + 1) << 8) | lo)));
+}
+
+inline __m256i dup_lane0(__m256i v) { return _mm256_permute2x128_si256(v, v, 0x00); }
+inline __m256i dup_lane1(__m256i v) { return _mm256_permute2x128_si256(v, v, 0x11); }
+
+// 8 int16 scales repeated in both lanes -> scale j (0..7) in every int16 lane.
+inline __m256i broadcast_scale(__m256i sc8x2, int j) {
+  return _mm256_shuffle_epi8(sc8x2, _mm256_set1_epi16(static_cast<int16_t>(((2 * j + 1) << 8) | (2 * j))));
+}
+
+// Q4_K/Q5_K: 12 packed bytes -> 16 bytes: scales 0..7 then mins 0..7 (6 bits each).
+// Same bit positions as unpack_scales_mins_k4, done on 32-bit words.
+inline __m128i unpack_scales_mins_k4_sse(const uint8_t* packed) {
+  uint32_t w[3];
+  std::memcpy(w, packed, 12);
+  const uint32_t sc_lo = w[0] & 0x3F3F3F3Fu;
+  const uint32_t mn_lo = w[1] & 0x3F3F3F3Fu;
+  // Sub-blocks 4..7: low nibbles from bytes 8..11; the top bits (bits 6,7 of bytes 0..7) move
+  // to bits 4,5 of the same byte with one shift of the whole word.
+  const uint32_t sc_hi = (w[2] & 0x0F0F0F0Fu) | ((w[0] >> 2) & 0x30303030u);
+  const uint32_t mn_hi = ((w[2] >> 4) & 0x0F0F0F0Fu) | ((w[1] >> 2) & 0x30303030u);
+  return _mm_set_epi32(static_cast<int>(mn_hi), static_cast<int>(mn_lo), static_cast<int>(sc_hi),
+                       static_cast<int>(sc_lo));
+}
+
+// Q3_K: 12 packed bytes -> 16 int8 scales with the +32 bias removed.
+// Same bit positions as unpack_scales_q3_K, done on 32-bit words.
+inline __m128i unpack_scales_q3_K_sse(const uint8_t* packed) {
+  uint32_t w[3];
+  std::memcpy(w, packed, 12);
+  const uint32_t lo4 = 0x0F0F0F0Fu, hi2 = 0x03030303u;
+  const uint32_t s0 = (w[0] & lo4) | ((w[2] & hi2) << 4);
+  const uint32_t s1 = (w[1] & lo4) | (((w[2] >> 2) & hi2) << 4);
+  const uint32_t s2 = ((w[0] >> 4) & lo4) | (((w[2] >> 4) & hi2) << 4);
+  const uint32_t s3 = ((w[1] >> 4) & lo4) | (((w[2] >> 6) & hi2) << 4);
+  const __m128i biased = _mm_set_epi32(static_cast<int>(s3), static_cast<int>(s2), static_cast<int>(s1),
+                                       static_cast<int>(s0));
+  return _mm_sub_epi8(biased, _mm_set1_epi8(32));
+}
+
+inline float fp16_to_fp32_f16c(uint16_t h) { return _cvtsh_ss(h); }
+
+}  // namespace pw::quant::avx2
