@@ -65,6 +65,17 @@ double activation_error(GgmlType t, float x, float block_amax) {
   }
 }
 
+// Rounding step of that conversion: the error is roughly uniform over one step, so its variance
+// is step^2 / 12. Used for a statistical check much tighter than the worst case above.
+double activation_step(GgmlType t, float x, float block_amax) {
+  switch (t) {
+    case GgmlType::F32: return 0;
+    case GgmlType::F16: return std::fabs(x) * std::ldexp(1.0, -10);
+    case GgmlType::BF16: return std::fabs(x) * std::ldexp(1.0, -7);
+    default: return block_amax / 127.0;
+  }
+}
+
 struct Case {
   GgmlType type;
   MatmulKernels mk;
@@ -93,35 +104,49 @@ Case make_case(GgmlType type, int64_t rows, int64_t cols, int64_t tokens, uint32
   return c;
 }
 
-// Checks y against the double reference: |y - ref| <= sum |w_i| err(x_i) + 2e-4 sum |w_i x_i|
-// (float accumulation, F16 block sums) when activations are converted; sgemm multiplies the
-// F32 activations, so only the accumulation term applies there.
+// Checks y against the double reference in two ways:
+// - every output: |y - ref| <= sum |w_i| err(x_i) + 2e-4 sum |w_i x_i| (worst case of the
+//   activation conversion, plus float accumulation and F16 block sums);
+// - all outputs together: the RMS error is at most twice the RMS predicted by uniform rounding
+//   (variance sum w_i^2 step_i^2 / 12), which catches a systematic error the loose worst case
+//   would let through (a wrong scale, a dropped block).
+// sgemm multiplies the F32 activations, so only the accumulation term applies there.
 void expect_within_reference(const Case& c, const std::vector<float>& y, bool converted, const std::string& what) {
   const GgmlType at = c.mk.weights->vec_dot_type;
   const int64_t ablock = type_info(at).block_size;
+  double sum_sq_err = 0, sum_predicted_var = 0;
   for (int64_t t = 0; t < c.tokens; ++t) {
     const float* x = c.x.data() + t * c.cols;
-    std::vector<double> err(static_cast<size_t>(c.cols), 0.0);
+    std::vector<double> err(static_cast<size_t>(c.cols), 0.0), step(static_cast<size_t>(c.cols), 0.0);
     if (converted)
       for (int64_t b = 0; b < c.cols; b += ablock) {
         float amax = 0;
         for (int64_t i = b; i < b + ablock; ++i) amax = std::max(amax, std::fabs(x[i]));
-        for (int64_t i = b; i < b + ablock; ++i) err[static_cast<size_t>(i)] = activation_error(at, x[i], amax);
+        for (int64_t i = b; i < b + ablock; ++i) {
+          err[static_cast<size_t>(i)] = activation_error(at, x[i], amax);
+          step[static_cast<size_t>(i)] = activation_step(at, x[i], amax);
+        }
       }
     for (int64_t r = 0; r < c.rows; ++r) {
       const float* w = c.wf.data() + r * c.cols;
-      double ref = 0, bound = 1e-5, mag = 0;
+      double ref = 0, bound = 1e-5, mag = 0, var = 0;
       for (int64_t i = 0; i < c.cols; ++i) {
         ref += static_cast<double>(w[i]) * x[i];
         mag += std::fabs(static_cast<double>(w[i]) * x[i]);
         bound += std::fabs(w[i]) * err[static_cast<size_t>(i)];
+        var += static_cast<double>(w[i]) * w[i] * step[static_cast<size_t>(i)] * step[static_cast<size_t>(i)] / 12;
       }
       bound += 2e-4 * mag;
       const float got = y[static_cast<size_t>(t * c.rows + r)];
       ASSERT_TRUE(std::isfinite(got)) << what << " token " << t << " row " << r;
       ASSERT_LE(std::fabs(got - ref), bound) << what << " token " << t << " row " << r << " got " << got << " ref " << ref;
+      sum_sq_err += (got - ref) * (got - ref);
+      sum_predicted_var += var + (1e-6 * mag) * (1e-6 * mag);
     }
   }
+  const double n = static_cast<double>(c.rows * c.tokens);
+  EXPECT_LE(std::sqrt(sum_sq_err / n), 2 * std::sqrt(sum_predicted_var / n) + 1e-6)
+      << what << ": errors larger than activation rounding explains";
 }
 
 // y must be exactly vec_dot(row, activations converted by the activation kernels).

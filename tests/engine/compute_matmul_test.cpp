@@ -15,7 +15,10 @@
 namespace pw::compute {
 namespace {
 
+using quant::DequantizeRowFn;
+using quant::QuantizeRowFn;
 using quant::TypeKernels;
+using quant::VecDotFn;
 
 void f32_copy(const void* src, float* dst, int64_t n) { std::memcpy(dst, src, static_cast<size_t>(n) * 4); }
 void f32_store(const float* src, void* dst, int64_t n) { std::memcpy(dst, src, static_cast<size_t>(n) * 4); }
@@ -42,21 +45,19 @@ float f16_dot(int64_t n, const void* w, const void* a) {
   return s;
 }
 
-// Designated initializers: members this test does not need stay null.
-const TypeKernels kF32{.type = GgmlType::F32,
-                       .vec_dot_type = GgmlType::F32,
-                       .dequantize_row = f32_copy,
-                       .dequantize_row_scalar = f32_copy,
-                       .quantize_row = f32_store,
-                       .vec_dot = f32_dot,
-                       .vec_dot_scalar = f32_dot};
-const TypeKernels kF16{.type = GgmlType::F16,
-                       .vec_dot_type = GgmlType::F16,
-                       .dequantize_row = f16_to_f32_row,
-                       .dequantize_row_scalar = f16_to_f32_row,
-                       .quantize_row = f32_to_f16_row,
-                       .vec_dot = f16_dot,
-                       .vec_dot_scalar = f16_dot};
+// Built member by member: members this test does not need stay null (and new members of
+// TypeKernels do not break this file).
+TypeKernels make_kernels(GgmlType type, DequantizeRowFn deq, QuantizeRowFn quant, VecDotFn dot) {
+  TypeKernels k{};
+  k.type = type;
+  k.vec_dot_type = type;
+  k.dequantize_row = k.dequantize_row_scalar = deq;
+  k.quantize_row = quant;
+  k.vec_dot = k.vec_dot_scalar = dot;
+  return k;
+}
+const TypeKernels kF32 = make_kernels(GgmlType::F32, f32_copy, f32_store, f32_dot);
+const TypeKernels kF16 = make_kernels(GgmlType::F16, f16_to_f32_row, f32_to_f16_row, f16_dot);
 const MatmulKernels kF32Pair{&kF32, &kF32};  // activations used as they are
 const MatmulKernels kF16Pair{&kF16, &kF16};  // activations converted, weights dequantized for sgemm
 
