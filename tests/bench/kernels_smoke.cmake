@@ -3,6 +3,7 @@
 # (figures are only checked to be positive numbers).
 #
 #   cmake -DBENCH=/path/to/pagewise-bench -P tests/bench/kernels_smoke.cmake
+cmake_minimum_required(VERSION 3.25)  # policies for IN_LIST and string(JSON)
 if(NOT BENCH)
   message(FATAL_ERROR "pass -DBENCH=<path to pagewise-bench>")
 endif()
