@@ -80,15 +80,21 @@ MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick) {
   const int64_t chunks = static_cast<int64_t>(bytes / kChunk);
   std::vector<uint64_t> sums(static_cast<size_t>(chunks));
 
-  std::vector<double> read_times, copy_times;
+  std::vector<double> read_times, read_cpu_times, copy_times;
   for (int pass = 0; pass < f.passes + 1; ++pass) {  // pass 0 warms up
-    const double t = time_once([&] {
-      (void)pool.parallel_for(chunks, [&](int64_t c, int) {
-        const uint8_t* p = src.get() + static_cast<size_t>(c) * kChunk;
-        sums[static_cast<size_t>(c)] = avx2 ? sum_avx2(p, kChunk) : sum_sse2(p, kChunk);
+    double t = 0;
+    const double cpu = thread_cpu_time_once([&] {
+      t = time_once([&] {
+        (void)pool.parallel_for(chunks, [&](int64_t c, int) {
+          const uint8_t* p = src.get() + static_cast<size_t>(c) * kChunk;
+          sums[static_cast<size_t>(c)] = avx2 ? sum_avx2(p, kChunk) : sum_sse2(p, kChunk);
+        });
       });
     });
-    if (pass > 0) read_times.push_back(t);
+    if (pass > 0) {
+      read_times.push_back(t);
+      read_cpu_times.push_back(cpu);
+    }
   }
   // Keep the sums observable so the loads cannot be optimised away.
   volatile uint64_t sink = 0;
@@ -103,6 +109,7 @@ MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick) {
   }
   f.read_gbps = static_cast<double>(bytes) / median(read_times) / 1e9;
   f.copy_gbps = 2.0 * static_cast<double>(bytes) / median(copy_times) / 1e9;
+  if (pool.size() == 1) f.read_cpu_time_gbps = static_cast<double>(bytes) / median(read_cpu_times) / 1e9;
   return f;
 }
 
@@ -151,6 +158,7 @@ int run_memory(std::vector<std::string>& args) {
     j["passes"] = m.passes;
     j["read_gbps"] = round3(m.read_gbps);
     j["copy_gbps"] = round3(m.copy_gbps);
+    if (pool->size() == 1) j["read_cpu_time_gbps"] = round3(m.read_cpu_time_gbps);
     out["memory"].push_back(j);
   }
   const DispatchFigures d = measure_dispatch(all, a.quick);

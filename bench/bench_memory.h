@@ -20,6 +20,7 @@ namespace pw::bench {
 struct MemoryFigures {
   double read_gbps = 0;
   double copy_gbps = 0;
+  double read_cpu_time_gbps = 0;  // one thread only: per second of the thread's CPU time
   uint64_t buffer_bytes = 0;
   int passes = 0;
 };
