@@ -15,12 +15,19 @@ namespace {
 using quant::TypeKernels;
 
 // Rows per sgemm tile. Fixed (not derived from the thread count) so results do not depend on
-// the pool size. 64 rows x 8192 cols of F32 is 2 MiB per thread.
-constexpr int64_t kSgemmTileRows = 64;
+// the pool size. 128 rows x 8192 cols of F32 is 4 MiB per thread. 64 and 256 were within the
+// noise of 128 on the shared 2-core dev VM (pagewise-bench matmul -t 1); fewer, larger tiles
+// help sgemm but leave threads idle on small matrices.
+constexpr int64_t kSgemmTileRows = 128;
 
 // Batch size from which BatchPath::Auto switches from repeated vec_dot to dequantize + sgemm.
-// MEASURED: see the "batched" section of `pagewise-bench matmul` (bench/bench_matmul.cpp).
-constexpr int64_t kSgemmMinTokens = 32;
+// Measured with `pagewise-bench matmul -t 1` (thread CPU time, 2048x2048, Xeon 2.5 GHz AVX-512
+// VM, OpenBLAS 0.3.21, AVX2 vec_dot kernels): sgemm overtook vec_dot from 12 tokens for q4_0,
+// q4_K and q6_K and from 16 for q8_0 (vec_dot ~15 GFLOP/s per core at any batch; sgemm ~20 at
+// 16 tokens rising to 40-60 at 128+). 16 is the smallest size that won for every format measured.
+// Re-measure when the kernels or the target machines change: the bench prints the crossover per
+// format ("sgemm_faster_from_tokens").
+constexpr int64_t kSgemmMinTokens = 16;
 
 // The vec_dot batch path processes this many weight bytes of rows for all tokens before moving
 // on, so the rows stay in L2 while every token's activations stream past them.

@@ -18,7 +18,7 @@
 //   F32/F16/BF16 weights: the same float type), then each output is one vec_dot call. Each output
 //   value depends only on its row and token, never on the thread count or the split, so results
 //   are bit-identical for any pool size (tested).
-// - The sgemm path (large batches) dequantizes fixed 64-row tiles of W to F32 and multiplies with
+// - The sgemm path (large batches) dequantizes fixed 128-row tiles of W to F32 and multiplies with
 //   full-precision F32 activations via OpenBLAS, one single-threaded sgemm per tile on each pool
 //   thread (OpenBLAS' own threads are set to 1 so the two pools never oversubscribe the cores).
 //   Tile boundaries do not depend on the thread count, so that path is deterministic too.

@@ -182,10 +182,11 @@ TEST(ComputeFormats, ProductsMatchTheReferenceForEveryFormatPathAndThreadCount) 
   const auto formats = computable_formats();
   ASSERT_FALSE(formats.empty()) << "kernels_for() offers no weight format";
   struct Shape { int64_t rows, tokens; BatchPath path; };
-  // 37 rows: odd, not a multiple of any chunk or tile size. 1 token: matvec; 6: the vec_dot batch
+  // Odd row counts, not multiples of any chunk, row block or tile size (150 spans two sgemm
+  // tiles and, for 4-bit rows, three vec_dot row blocks). 1 token: matvec; 6: the vec_dot batch
   // path; 40: sgemm (forced, so it is covered even if the crossover constant moves).
-  std::vector<Shape> shapes{{37, 1, BatchPath::VecDot}, {37, 6, BatchPath::VecDot}};
-  if (have_sgemm()) shapes.push_back({70, 40, BatchPath::Sgemm});
+  std::vector<Shape> shapes{{37, 1, BatchPath::VecDot}, {150, 6, BatchPath::VecDot}};
+  if (have_sgemm()) shapes.push_back({150, 40, BatchPath::Sgemm});
   uint32_t seed = 100;
   for (GgmlType type : formats) {
     const int64_t cols = 512;  // 2 K-quant super-blocks, 16 legacy blocks
