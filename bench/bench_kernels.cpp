@@ -110,6 +110,7 @@ int run_kernels(std::vector<std::string>& args) {
   out["dispatch_threads"] = dispatch.threads;
   out["dispatch_overhead_us"] = round3(dispatch.hot_us);
   out["dispatch_overhead_after_sleep_us"] = round3(dispatch.after_sleep_us);
+  out["dispatch_all_threads_us"] = round3(dispatch.all_threads_us);
 
   out["results"] = ordered_json::array();
   out["skipped"] = ordered_json::array();
@@ -201,7 +202,8 @@ int run_kernels(std::vector<std::string>& args) {
       std::cerr << "memory read " << read_gbps[i] << " GB/s (" << pools[i]->size() << " threads; before "
                 << memory_start[i].read_gbps << ", after " << memory_end[i].read_gbps << ")\n";
     std::cerr << "dispatch overhead " << dispatch.hot_us << " us hot, " << dispatch.after_sleep_us
-              << " us after sleep (" << dispatch.threads << " threads)\n";
+              << " us after sleep, " << dispatch.all_threads_us << " us with every thread taking a task ("
+              << dispatch.threads << " threads)\n";
     std::cerr << "format   rows x cols   threads   GB/s   fraction  (cpu-time GB/s, 1 thread)\n";
     for (const auto& r : out["results"]) {
       std::cerr << std::left << std::setw(8) << r["format"].get<std::string>() << " " << std::right << std::setw(5)

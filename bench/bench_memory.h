@@ -30,6 +30,10 @@ MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick);
 struct DispatchFigures {
   double hot_us = 0;          // back-to-back parallel_for of one empty task per thread
   double after_sleep_us = 0;  // the same after an idle pause longer than the spin window
+  // Back-to-back jobs in which every thread must run one task (each task waits until all have
+  // started): the full fan-out/fan-in latency, which parallel_for only pays when the workers
+  // are needed to finish the work.
+  double all_threads_us = 0;
   int threads = 0;
 };
 

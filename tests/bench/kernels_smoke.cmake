@@ -37,6 +37,7 @@ json_get(all_threads threads all)
 json_get(dispatch dispatch_overhead_us)
 expect_positive(dispatch_overhead_us "${dispatch}")
 json_get(dispatch_idle dispatch_overhead_after_sleep_us)
+json_get(dispatch_all dispatch_all_threads_us)
 
 string(JSON n_memory LENGTH "${out}" memory)
 if(n_memory LESS 1)
