@@ -11,7 +11,7 @@
 //
 // Layout: W is `rows` rows of `cols` values in the weight format, row r at
 // W + r * row_size_bytes(type, cols) (ggml's layout for a [cols, rows] tensor). X and Y are
-// row-major F32, one row per token.
+// row-major F32, one row per token, and must not overlap. One Workspace per concurrent caller.
 //
 // What must not change:
 // - Activations are converted to the weights' vec_dot_type once per call (Q8_0/Q8_1/Q8_K: 8-bit;
