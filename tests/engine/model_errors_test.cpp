@@ -186,7 +186,10 @@ TEST(ModelErrors, ContextOverflowIsAnErrorAndChangesNothing) {
 TEST(ModelErrors, BadTokenIdsAreRefusedBeforeAnyWork) {
   auto model = Model::load(pw::test::model_fixture("stories260K.gguf"));
   ASSERT_TRUE(model.ok());
-  auto s = Session::create(*model, SessionOptions{.n_ctx = 32, .threads = 1});
+  SessionOptions o;
+  o.n_ctx = 32;
+  o.threads = 1;
+  auto s = Session::create(*model, o);
   ASSERT_TRUE(s.ok());
   for (int32_t bad : {-1, 512, 1 << 30}) {
     const std::vector<int32_t> ids = {1, 403, bad};

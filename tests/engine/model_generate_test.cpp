@@ -29,7 +29,10 @@ Stories load() {
 }
 
 model::Session session(const Stories& s, int n_ctx = 128) {
-  auto r = model::Session::create(s.model, model::SessionOptions{.n_ctx = n_ctx, .threads = 1});
+  model::SessionOptions o;
+  o.n_ctx = n_ctx;
+  o.threads = 1;
+  auto r = model::Session::create(s.model, o);
   EXPECT_TRUE(r.ok());
   return std::move(*r);
 }

@@ -32,6 +32,14 @@ std::vector<Prompt> load_prompts() {
   return out;
 }
 
+SessionOptions options(KvType kv) {
+  SessionOptions o;
+  o.n_ctx = 256;
+  o.kv_type = kv;
+  o.threads = 2;
+  return o;
+}
+
 std::shared_ptr<const Model> stories() {
   auto m = Model::load(pw::test::model_fixture("stories260K.gguf"));
   EXPECT_TRUE(m.ok()) << m.error().describe();
@@ -45,7 +53,7 @@ TEST(ModelStories, PromptLogitsMatchAtEveryPosition) {
   ASSERT_EQ(prompts.size(), 3u);
   for (size_t k = 0; k < prompts.size(); ++k) {
     const Prompt& p = prompts[k];
-    auto s = Session::create(model, SessionOptions{.n_ctx = 256, .kv_type = KvType::F32, .threads = 2});
+    auto s = Session::create(model, options(KvType::F32));
     ASSERT_TRUE(s.ok()) << s.error().describe();
     ASSERT_TRUE(s->eval(p.ids, LogitsMode::All).ok());
     ASSERT_EQ(s->n_logit_rows(), static_cast<int>(p.ids.size()));
@@ -58,7 +66,7 @@ TEST(ModelStories, PromptLogitsMatchAtEveryPosition) {
 }
 
 std::vector<int32_t> greedy(const std::shared_ptr<const Model>& model, KvType kv, const std::vector<int32_t>& prompt, int n) {
-  auto s = Session::create(model, SessionOptions{.n_ctx = 256, .kv_type = kv, .threads = 2});
+  auto s = Session::create(model, options(kv));
   EXPECT_TRUE(s.ok());
   if (!s.ok()) return {};
   std::vector<int32_t> out;
