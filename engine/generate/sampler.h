@@ -9,9 +9,9 @@
 //
 // Order of the steps (llama.cpp's default chain): repetition penalty -> top-k -> top-p ->
 // min-p -> temperature -> draw. With temperature <= 0 the result is the argmax of the penalised
-// logits. Every filter keeps at least one candidate. NaN logits are never picked (treated as -inf);
-// a row with no finite logit gives the argmax of nothing sensible, so it returns token 0 and
-// says so through last_row_was_degenerate().
+// logits (ties: lowest id). Every filter keeps at least one candidate. NaN logits are never
+// picked (treated as -inf); a row where every logit is NaN or -inf (or an empty row) gives
+// token 0 and last_row_was_degenerate() returns true.
 #pragma once
 
 #include <cstdint>

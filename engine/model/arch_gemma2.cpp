@@ -110,6 +110,7 @@ Status forward(Forward& f) {
     f.rope(f.k, hp.n_head_kv, hp.head_dim_k, l);
     f.scale(f.q, query_scale(hp), hp.q_width());           // q *= attention_scale
     PW_TRY(f.attention(l, attn));                          // att = softmax(cap(q k^T)) v   [n][n_head * hd]
+    if (l == hp.n_layer - 1) f.keep_output_rows();        // from here on: only rows with logits
     PW_TRY(f.linear(L.wo, f.att, f.h));                    // h = Wo att                    [n][n_embd]
     f.rms_norm(f.h, L.attn_post_norm, f.h);                // h = rmsnorm(h) * post_attention_norm
     f.add(f.x, f.h);                                       // x += h

@@ -69,6 +69,7 @@ Status forward(Forward& f) {
     f.rope(f.k, hp.n_head_kv, hp.head_dim_k, l);
     f.scale(f.q, query_scale(hp), qw);                     // q /= sqrt(head_dim)
     PW_TRY(f.attention(l, attn));                          // att = softmax(q k^T) v        [n][n_head * hd]
+    if (l == hp.n_layer - 1) f.keep_output_rows();        // from here on: only rows with logits
     PW_TRY(f.linear(L.wo, f.att, f.h, &L.bo));             // h = Wo att                    [n][n_embd]
     f.add(f.x, f.h);                                       // x += h
     // Feed-forward: fused gate|up.

@@ -66,7 +66,7 @@ void add_rows(float* x, const float* y, int n);
 struct AttentionParams {
   int head_dim_k = 0;
   int head_dim_v = 0;
-  float kq_scale = 1.0f;   // scores = (q . k) * kq_scale, before soft-capping... see attend_head
+  float kq_scale = 1.0f;   // softmax input = (soft-capped) q.k * kq_scale
   float softcap = 0.0f;    // 0 = off
   int window = 0;          // > 0: only the last `window` positions (own included) are visible
 };

@@ -11,6 +11,10 @@ namespace {
 
 size_t sz(int64_t a, int64_t b) { return static_cast<size_t>(a) * static_cast<size_t>(b); }
 
+// Below this many rows an element-wise operation runs on the calling thread: dispatching costs
+// more than it saves (decode has one row).
+constexpr int kParallelRows = 8;
+
 }  // namespace
 
 Result<ForwardBuffers> ForwardBuffers::create(const HParams& hp, int n_batch, int n_ctx, int threads) {
@@ -59,7 +63,21 @@ Forward::Forward(const Context& ctx, std::span<const int32_t> tokens, int pos0, 
       ctx_(ctx),
       tokens_(tokens),
       out_first_(out_first),
-      logits_(logits) {}
+      logits_(logits),
+      rows_(static_cast<int>(tokens.size())) {}
+
+template <typename Fn>
+void Forward::for_each_row(int rows, Fn&& fn) {
+  if (rows < kParallelRows) {
+    for (int t = 0; t < rows; ++t) fn(t);
+    return;
+  }
+  // The tasks are plain arithmetic on preallocated rows and cannot throw, so the pool's status
+  // (which only reports a throwing task) is always ok.
+  static_cast<void>(ctx_.pool.parallel_for_range(rows, 4, [&](int64_t begin, int64_t end, int) {
+    for (int64_t t = begin; t < end; ++t) fn(static_cast<int>(t));
+  }));
+}
 
 void Forward::embed(float scale_by) {
   const Matrix& e = w.token_embd;
@@ -74,21 +92,23 @@ void Forward::embed(float scale_by) {
 
 void Forward::rms_norm(const float* X, const Vector& weight, float* Y, int width) {
   if (width == 0) width = hp.n_embd;
-  for (int t = 0; t < n; ++t)
-    model::rms_norm(X + sz(t, width), weight.empty() ? nullptr : weight.data(), width, hp.rms_eps, Y + sz(t, width));
+  const float* w8 = weight.empty() ? nullptr : weight.data();
+  for_each_row(rows_, [&](int t) { model::rms_norm(X + sz(t, width), w8, width, hp.rms_eps, Y + sz(t, width)); });
 }
 
 void Forward::rms_norm_heads(float* X, int n_heads, int head_dim, const Vector& weight) {
-  for (int64_t r = 0; r < int64_t{n} * n_heads; ++r) {
-    float* row = X + sz(r, head_dim);
-    model::rms_norm(row, weight.data(), head_dim, hp.rms_eps, row);
-  }
+  for_each_row(n, [&](int t) {
+    for (int head = 0; head < n_heads; ++head) {
+      float* row = X + sz(int64_t{t} * n_heads + head, head_dim);
+      model::rms_norm(row, weight.data(), head_dim, hp.rms_eps, row);
+    }
+  });
 }
 
 Status Forward::linear(const Matrix& W, const float* X, float* Y, const Vector* bias) {
-  PW_TRY(compute::matmul(W.kernels, W.data, W.rows, W.cols, X, n, Y, ctx_.pool, ctx_.ws, ctx_.path));
+  PW_TRY(compute::matmul(W.kernels, W.data, W.rows, W.cols, X, rows_, Y, ctx_.pool, ctx_.ws, ctx_.path));
   if (bias && !bias->empty())
-    for (int t = 0; t < n; ++t) add_rows(Y + sz(t, W.rows), bias->data(), static_cast<int>(W.rows));
+    for (int t = 0; t < rows_; ++t) add_rows(Y + sz(t, W.rows), bias->data(), static_cast<int>(W.rows));
   return ok_status();
 }
 
@@ -120,8 +140,9 @@ void Forward::rope(float* X, int n_heads, int head_dim, int layer) {
   RopeParams p;
   p.type = hp.rope_type;
   p.n_rot = hp.n_rot;
-  for (int t = 0; t < n; ++t)
+  for_each_row(n, [&](int t) {
     rope_apply(X + sz(t, int64_t{n_heads} * head_dim), n_heads, head_dim, p, table + sz(t, hp.n_rot));
+  });
 }
 
 Status Forward::attention(int layer, const AttentionParams& params) {
@@ -147,37 +168,51 @@ Status Forward::attention(int layer, const AttentionParams& params) {
   });
 }
 
+void Forward::keep_output_rows() {
+  if (output_rows_only_) return;
+  output_rows_only_ = true;
+  rows_ = n - out_first_;
+  if (out_first_ == 0 || rows_ <= 0) return;
+  std::copy_n(x + sz(out_first_, hp.n_embd), sz(rows_, hp.n_embd), x);
+  std::copy_n(att + sz(out_first_, hp.attn_width()), sz(rows_, hp.attn_width()), att);
+}
+
 void Forward::add(float* X, const float* Y, int width) {
   if (width == 0) width = hp.n_embd;
-  add_rows(X, Y, n * width);
+  for (size_t i = 0; i < sz(rows_, width); ++i) X[i] += Y[i];
 }
 
 void Forward::scale(float* X, float s, int width) {
   if (width == 0) width = hp.n_embd;
-  for (int64_t i = 0; i < int64_t{n} * width; ++i) X[i] *= s;
+  for (size_t i = 0; i < sz(rows_, width); ++i) X[i] *= s;
 }
 
 void Forward::swiglu(const float* gate, const float* up, int stride, float* out) {
-  for (int t = 0; t < n; ++t) model::swiglu(gate + sz(t, stride), up + sz(t, stride), hp.n_ff, out + sz(t, hp.n_ff));
+  for_each_row(rows_, [&](int t) {
+    model::swiglu(gate + sz(t, stride), up + sz(t, stride), hp.n_ff, out + sz(t, hp.n_ff));
+  });
 }
 
 void Forward::geglu(const float* gate, const float* up, int stride, float* out) {
-  for (int t = 0; t < n; ++t) model::geglu(gate + sz(t, stride), up + sz(t, stride), hp.n_ff, out + sz(t, hp.n_ff));
+  for_each_row(rows_, [&](int t) {
+    model::geglu(gate + sz(t, stride), up + sz(t, stride), hp.n_ff, out + sz(t, hp.n_ff));
+  });
 }
 
 void Forward::split_columns(const float* src, int src_width, int col, int width, float* dst) {
-  for (int t = 0; t < n; ++t)
-    std::copy_n(src + sz(t, src_width) + col, width, dst + sz(t, width));
+  for (int t = 0; t < rows_; ++t) std::copy_n(src + sz(t, src_width) + col, width, dst + sz(t, width));
 }
 
 Status Forward::logits() {
+  // Rows [first, first + rows) of x produce logits: all of x after keep_output_rows().
+  const int first = output_rows_only_ ? 0 : out_first_;
   const int rows = n - out_first_;
   if (rows <= 0) return ok_status();
   const int e = hp.n_embd;
-  for (int t = out_first_; t < n; ++t)
+  for (int t = first; t < first + rows; ++t)
     model::rms_norm(x + sz(t, e), w.output_norm.data(), e, hp.rms_eps, h + sz(t, e));
   const Matrix& out = w.output;
-  PW_TRY(compute::matmul(out.kernels, out.data, out.rows, out.cols, h + sz(out_first_, e), rows, logits_, ctx_.pool,
+  PW_TRY(compute::matmul(out.kernels, out.data, out.rows, out.cols, h + sz(first, e), rows, logits_, ctx_.pool,
                          ctx_.ws, ctx_.path));
   if (hp.final_softcap > 0.0f)
     for (int r = 0; r < rows; ++r) softcap(logits_ + sz(r, hp.n_vocab), hp.n_vocab, hp.final_softcap);

@@ -14,6 +14,12 @@
 //
 // The Session owns the buffers (ForwardBuffers, sized once for n_batch) and the KV cache; a
 // Forward is a short-lived view over them for one batch at positions pos0 .. pos0+n-1.
+//
+// Rows: embed, rope and attention always work on all n tokens (every token's k and v must
+// reach the cache). In the last layer, after attention, keep_output_rows() drops the rows whose
+// logits nobody asked for (all but the last token when decoding or processing a prompt), so
+// the rest of that layer and the output head run on rows() <= n rows only, as llama.cpp does.
+// Every other operation works on the first rows() rows of its buffers.
 // Matrix products go through compute::matmul, which picks batched quantized kernels or
 // dequantized tiles + sgemm by batch size (or the path SessionOptions forces, for tests).
 #pragma once
@@ -87,6 +93,11 @@ class Forward {
   Status linear(const Matrix& W, const float* X, float* Y, const Vector* bias = nullptr);
   // Rotates [n][n_heads][head_dim] in place with the RoPE of `layer` (its base/scale).
   void rope(float* X, int n_heads, int head_dim, int layer);
+  // Last layer only, right after attention: keeps the rows of x and att that produce logits
+  // (moved to the front) and makes every later operation work on those rows only.
+  void keep_output_rows();
+  int rows() const { return rows_; }
+
   // Stores this batch's k and v at their positions in `layer`'s cache, then att[t] = attention
   // of q[t] over positions [.., pos0 + t] (causal, GQA: query head h reads KV head h / group).
   Status attention(int layer, const AttentionParams& params);
@@ -105,11 +116,16 @@ class Forward {
 
  private:
   const float* rope_table(int layer);
+  // fn(t) for t in [0, rows), split over the pool when there are enough rows to be worth it.
+  template <typename Fn>
+  void for_each_row(int rows, Fn&& fn);
 
   const Context& ctx_;
   std::span<const int32_t> tokens_;
   const int out_first_;
   float* const logits_;
+  int rows_;                   // rows the row operations work on (n until keep_output_rows)
+  bool output_rows_only_ = false;
   bool rope_ready_ = false;
   bool rope_swa_ready_ = false;
 };

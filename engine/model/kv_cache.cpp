@@ -19,8 +19,7 @@ Result<KvCache> KvCache::create(const KvCacheShape& shape) {
   KvCache kv;
   kv.shape_ = shape;
   kv.elem_bytes_ = shape.type == KvType::F16 ? sizeof(uint16_t) : sizeof(float);
-  // All factors are bounded by the hyper-parameter limits (< 2^24 each), so compute in
-  // unsigned 128-bit-safe steps: check before every multiplication.
+  // Sizes come from file metadata: check each multiplication for overflow before doing it.
   const uint64_t per_pos = (static_cast<uint64_t>(shape.k_width) + static_cast<uint64_t>(shape.v_width)) * kv.elem_bytes_;
   const uint64_t limit = std::numeric_limits<size_t>::max() / 2;
   if (per_pos > limit / static_cast<uint64_t>(shape.n_ctx) ||

@@ -67,7 +67,9 @@ TEST_P(ModelLogits, BatchAndDecodeMatchGoldensAtEveryPosition) {
   const auto golden = pw::test::load_decoder_golden(c.name);
   ASSERT_EQ(golden.input_ids.size(), 32u);
   ASSERT_EQ(golden.native.size(), 32u * 512u);
-  if (!c.f32) ASSERT_EQ(golden.deqref.size(), golden.native.size());
+  if (!c.f32) {
+    ASSERT_EQ(golden.deqref.size(), golden.native.size());
+  }
 
   auto model = Model::load(pw::test::model_fixture(std::string(c.name) + ".gguf"));
   ASSERT_TRUE(model.ok()) << model.error().describe();
