@@ -35,11 +35,13 @@ inline __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const
 inline float f16(uint16_t h) { return _cvtsh_ss(h); }
 
 // 16 bytes of packed nibbles -> 32 bytes in ggml's value order: the low nibbles are values
-// 0..15 (low 128-bit lane), the high nibbles values 16..31 (high lane).
+// 0..15 (low 128-bit lane), the high nibbles values 16..31 (high lane). The bytes are loaded
+// into both lanes (vbroadcasti128: a plain load) and only the high lane is shifted, which
+// keeps the kernels off the shuffle port.
 inline __m256i nibbles_32(const uint8_t* qs) {
-  const __m128i packed = load128(qs);
-  const __m256i both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
-  return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+  const __m256i both = _mm256_broadcastsi128_si256(load128(qs));
+  const __m256i shifted = _mm256_srlv_epi64(both, _mm256_set_epi64x(4, 4, 0, 0));
+  return _mm256_and_si256(shifted, _mm256_set1_epi8(0x0F));
 }
 
 // The 32 bits of a little-endian uint32 -> 32 bytes, 0xFF where bit j is set (byte j).
@@ -63,7 +65,8 @@ inline __m256i dot_u8_s8(__m256i x_unsigned, __m256i y_signed) {
 }
 
 // Same for two signed operands: |x| goes to the unsigned side and x's sign moves onto y.
-// Exact for x in [-127, 127] (and -128 as long as y != -128 in the same spot).
+// Exact for any x (|-128| = 128 is fine unsigned) as long as y is never -128 (its negation
+// would wrap): pass weights as x and activations as y.
 inline __m256i dot_s8_s8(__m256i x_signed, __m256i y_signed) {
   return dot_u8_s8(_mm256_sign_epi8(x_signed, x_signed), _mm256_sign_epi8(y_signed, x_signed));
 }

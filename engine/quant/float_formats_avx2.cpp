@@ -27,6 +27,8 @@ inline __m256 load_bf16x8(const uint16_t* p) {
 }
 
 // Shared skeleton of the three dot products: Load(p) returns 8 floats starting at element p.
+// Pass a lambda, not a function name: a function pointer is not inlined by GCC here and costs
+// a call per 8 values (measured 4x slower).
 template <typename T, typename Load>
 float dot_fma(int64_t n, const T* a, const T* b, Load load) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
@@ -93,7 +95,8 @@ void quantize_row_f16_avx2(const float* src, void* dst, int64_t n) {
 
 float vec_dot_f16_f16_avx2(int64_t n, const void* x, const void* y) {
   return dot_fma(
-      n, static_cast<const uint16_t*>(x), static_cast<const uint16_t*>(y), load_f16x8);
+      n, static_cast<const uint16_t*>(x), static_cast<const uint16_t*>(y),
+      [](const uint16_t* p) { return load_f16x8(p); });
 }
 
 void dequantize_row_bf16_avx2(const void* src, float* dst, int64_t n) {
@@ -121,7 +124,8 @@ void quantize_row_bf16_avx2(const float* src, void* dst, int64_t n) {
 
 float vec_dot_bf16_bf16_avx2(int64_t n, const void* x, const void* y) {
   return dot_fma(
-      n, static_cast<const uint16_t*>(x), static_cast<const uint16_t*>(y), load_bf16x8);
+      n, static_cast<const uint16_t*>(x), static_cast<const uint16_t*>(y),
+      [](const uint16_t* p) { return load_bf16x8(p); });
 }
 
 }  // namespace pw::quant

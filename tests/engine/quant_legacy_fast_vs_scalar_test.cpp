@@ -128,6 +128,8 @@ struct ActivationQuantizer {
   int block;
 };
 
+void PrintTo(const ActivationQuantizer& q, std::ostream* os) { *os << q.name; }
+
 class ActivationFastVsScalar : public ::testing::TestWithParam<ActivationQuantizer> {};
 
 std::vector<float> special_values(std::mt19937& rng, int64_t n) {
@@ -148,10 +150,14 @@ TEST_P(ActivationFastVsScalar, BytesAreIdentical) {
   const std::vector<int64_t> lengths = q.block == 1 ? std::vector<int64_t>{1, 5, 8, 15, 16, 17, 64, 1001}
                                                     : std::vector<int64_t>{32, 64, 96, 1024};
   for (int64_t n : lengths) {
-    for (int kind = 0; kind < 3; ++kind) {
+    for (int kind = 0; kind < 4; ++kind) {
       std::vector<float> x = kind == 0 ? varied_floats(rng, n) : special_values(rng, n);
-      if (kind == 2) {  // finite specials only: ties, extremes, subnormals
+      if (kind == 2) {  // finite specials only: extremes, subnormals
         for (auto& v : x) if (!std::isfinite(v)) v = 1.5f;
+      }
+      if (kind == 3) {  // exact rounding ties: |x| <= 127 with 127 present, so the scale is 1
+        std::uniform_int_distribution<int> k(-127, 126);
+        for (size_t i = 0; i < x.size(); ++i) x[i] = i % 32 == 7 ? 127.0f : static_cast<float>(k(rng)) + 0.5f;
       }
       const size_t bytes = row_bytes(q.type, n);
       std::vector<uint8_t> a(bytes, 0xAA), b(bytes, 0x55);

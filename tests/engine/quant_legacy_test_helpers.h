@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -62,6 +63,7 @@ inline const std::vector<LegacyFormat>& legacy_formats() {
 }
 
 inline std::string format_name(const ::testing::TestParamInfo<LegacyFormat>& info) { return info.param.name; }
+inline void PrintTo(const LegacyFormat& f, std::ostream* os) { *os << f.name; }
 
 // The AVX2 kernels are called by name in these tests; the machine must have the instructions
 // (every x86-64 CPU since 2013). Failing instead of skipping keeps a lost comparison visible.
