@@ -8,6 +8,7 @@
 // the nearest level under the scale it will be decoded with.
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 
 #include "engine/quant/k_quants.h"
 #include "engine/quant/k_quants_internal.h"
@@ -29,20 +30,26 @@ int nearest_level(float v) {
 }
 
 // Best scale for one sub-block of 32 (signed; 0 when the sub-block is all zero).
-float fit_sub_block(const float* x) {
+float fit_sub_block(const float* x_raw) {
   float amax = 0.0f, max = 0.0f;
   for (int i = 0; i < 32; ++i) {
-    if (std::fabs(x[i]) > amax) {
-      amax = std::fabs(x[i]);
-      max = x[i];
+    if (std::fabs(x_raw[i]) > amax) {
+      amax = std::fabs(x_raw[i]);
+      max = x_raw[i];
     }
   }
-  if (!(amax >= 1e-15f)) return 0.0f;
+  if (!(amax >= 1e-15f) || !std::isfinite(amax)) return 0.0f;
+  // The search weighs by x^2 and compares products of squared sums (order x^6): run it on
+  // values normalised to [-1, 1] so it neither overflows nor underflows, then scale back.
+  float x[32];
+  const float inv_amax = 1.0f / amax;
+  for (int i = 0; i < 32; ++i) x[i] = x_raw[i] * inv_amax;
+  const float sign = max < 0.0f ? -1.0f : 1.0f;
   // Maximise sum(w q x)^2 / sum(w q^2) over candidates; the first candidate maps max to the
   // top level, the others map it near the bottom level -127 (the end with more room).
   float best_scale = 0.0f, best_num = 0.0f, best_den = 1.0f;
   for (int k = -8; k <= 7; ++k) {
-    const float inv = k == -8 ? 127.0f / max : static_cast<float>(k + kIQ4NLValues[0]) / max;
+    const float inv = k == -8 ? 127.0f * sign : static_cast<float>(k + kIQ4NLValues[0]) * sign;
     float sum_qx = 0.0f, sum_q2 = 0.0f;
     for (int i = 0; i < 32; ++i) {
       const float q = static_cast<float>(kIQ4NLValues[nearest_level(inv * x[i])]);
@@ -56,7 +63,37 @@ float fit_sub_block(const float* x) {
       best_scale = sum_qx / sum_q2;
     }
   }
-  return best_scale;
+  return best_scale * amax;
+}
+
+// With the F16 super-scale d fixed: tries the 6-bit sub-block scale k and its neighbours,
+// matches every value to its nearest level under each, and keeps the one with the least squared
+// error (ties keep k). Writes the levels; returns the chosen scale.
+int settle_scale(const float* x, float d, int k, uint8_t* L) {
+  float best_err = 0.0f;
+  int best_k = k;
+  bool have_best = false;
+  for (int off : {0, -1, 1}) {
+    const int kk = k + off;
+    if (kk < -32 || kk > 31) continue;
+    const float scale = d * static_cast<float>(kk);
+    // With a zero scale every value decodes to 0 whatever its level.
+    const float inv_scale = scale != 0.0f ? 1.0f / scale : 0.0f;
+    uint8_t levels[32];
+    float err = 0.0f;
+    for (int i = 0; i < 32; ++i) {
+      levels[i] = static_cast<uint8_t>(nearest_level(inv_scale * x[i]));
+      const float diff = scale * static_cast<float>(kIQ4NLValues[levels[i]]) - x[i];
+      err += diff * diff;
+    }
+    if (!have_best || err < best_err) {
+      have_best = true;
+      best_err = err;
+      best_k = kk;
+      std::memcpy(L, levels, sizeof levels);
+    }
+  }
+  return best_k;
 }
 
 }  // namespace
@@ -79,15 +116,11 @@ void quantize_row_iq4_xs(const float* src, void* dst, int64_t n) {
     const float d = fp16_to_fp32(out.d);
     const float inv_d = d_exact != 0.0f ? 1.0f / d_exact : 0.0f;
     for (int j = 0; j < 8; ++j) {
-      const int ls = round_clamped(inv_d * scales[j], -32, 31);
+      uint8_t L[32];
+      const int ls = settle_scale(x + 32 * j, d, round_clamped(inv_d * scales[j], -32, 31), L);
       const int biased = ls + 32;
       out.scales_l[j / 2] = static_cast<uint8_t>(out.scales_l[j / 2] | ((biased & 0x0F) << (4 * (j % 2))));
       out.scales_h = static_cast<uint16_t>(out.scales_h | ((biased >> 4) << (2 * j)));
-      const float scale = d * static_cast<float>(ls);
-      const float inv_scale = scale != 0.0f ? 1.0f / scale : 0.0f;
-      // With a zero scale every value decodes to 0 whatever its level; level 8 is the +1 level.
-      uint8_t L[32];
-      for (int i = 0; i < 32; ++i) L[i] = static_cast<uint8_t>(nearest_level(inv_scale * x[32 * j + i]));
       for (int i = 0; i < 16; ++i) out.qs[16 * j + i] = static_cast<uint8_t>(L[i] | (L[16 + i] << 4));
     }
   }

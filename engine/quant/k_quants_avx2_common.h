@@ -43,7 +43,9 @@ inline __m256i broadcast_scale(__m256i sc8x2, int j) {
 // Same bit positions as unpack_scales_mins_k4, done on 32-bit words.
 inline __m128i unpack_scales_mins_k4_sse(const uint8_t* packed) {
   uint32_t w[3];
-  std::memcpy(w, packed, 12);
+  std::memcpy(&w[0], packed, 4);
+  std::memcpy(&w[1], packed + 4, 4);
+  std::memcpy(&w[2], packed + 8, 4);
   const uint32_t sc_lo = w[0] & 0x3F3F3F3Fu;
   const uint32_t mn_lo = w[1] & 0x3F3F3F3Fu;
   // Sub-blocks 4..7: low nibbles from bytes 8..11; the top bits (bits 6,7 of bytes 0..7) move
@@ -58,7 +60,9 @@ inline __m128i unpack_scales_mins_k4_sse(const uint8_t* packed) {
 // Same bit positions as unpack_scales_q3_K, done on 32-bit words.
 inline __m128i unpack_scales_q3_K_sse(const uint8_t* packed) {
   uint32_t w[3];
-  std::memcpy(w, packed, 12);
+  std::memcpy(&w[0], packed, 4);
+  std::memcpy(&w[1], packed + 4, 4);
+  std::memcpy(&w[2], packed + 8, 4);
   const uint32_t lo4 = 0x0F0F0F0Fu, hi2 = 0x03030303u;
   const uint32_t s0 = (w[0] & lo4) | ((w[2] & hi2) << 4);
   const uint32_t s1 = (w[1] & lo4) | (((w[2] >> 2) & hi2) << 4);

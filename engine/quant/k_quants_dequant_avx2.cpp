@@ -1,4 +1,4 @@
-// AVX2 dequantization of Q2_K .. Q6_K (prefill dequantizes weight tiles to f32). Bit-identical
+// AVX2 dequantization of Q2_K .. Q6_K and IQ4_XS (prefill dequantizes weight tiles to f32). Bit-identical
 // to the scalar twins in k_quants_dequant.cpp: per sub-block the float scale and min are
 // computed with the same scalar operations, then value = scale*q - min with two separate
 // roundings. Built with -mavx2 -mfma -mf16c; call only after cpu_features().avx2_fma_f16c.
@@ -58,6 +58,7 @@ void dequantize_k4_layout(const Block* blocks, float* dst, int64_t n) {
     float* out = dst + b * kQK_K;
     __m256i qh = _mm256_setzero_si256();
     if constexpr (kHasFifthBit) qh = load32(blk.qh);
+#pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {
       const __m256i q = load32(blk.qs + 32 * p);
       __m256i lo = _mm256_and_si256(q, low4);
@@ -67,6 +68,7 @@ void dequantize_k4_layout(const Block* blocks, float* dst, int64_t n) {
         hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(qh, 3), bit4));
         qh = _mm256_srli_epi16(qh, 2);
       }
+#pragma GCC unroll 2
       for (int half = 0; half < 2; ++half) {
         const int sub = 2 * p + half;
         const __m256i v = half == 0 ? lo : hi;
@@ -96,12 +98,15 @@ void dequantize_row_q2_K_avx2(const void* src, float* dst, int64_t n) {
     const BlockQ2K& blk = blocks[b];
     const float d = fp16_to_fp32(blk.d), dmin = fp16_to_fp32(blk.dmin);
     float* out = dst + b * kQK_K;
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       __m256i q2 = load32(blk.qs + 32 * h);
+#pragma GCC unroll 4
       for (int g = 0; g < 4; ++g) {
         const __m256i q = _mm256_and_si256(q2, low2);
         q2 = _mm256_srli_epi16(q2, 2);
         const int sub = 8 * h + 2 * g;  // first of the two 16-value sub-blocks in q
+#pragma GCC unroll 2
         for (int k = 0; k < 2; ++k) {
           const uint8_t sc = blk.scales[sub + k];
           const float scale = d * static_cast<float>(sc & 0x0F);
@@ -125,8 +130,10 @@ void dequantize_row_q3_K_avx2(const void* src, float* dst, int64_t n) {
     unpack_scales_q3_K(blk.scales, scales);
     float* out = dst + b * kQK_K;
     __m256i hm = load32(blk.hmask);
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       __m256i q2 = load32(blk.qs + 32 * h);
+#pragma GCC unroll 4
       for (int g = 0; g < 4; ++g) {
         const __m256i u = _mm256_or_si256(_mm256_and_si256(q2, low2), _mm256_and_si256(_mm256_slli_epi16(hm, 2), bit2));
         const __m256i q = _mm256_sub_epi8(u, four);
@@ -149,6 +156,7 @@ void dequantize_row_q6_K_avx2(const void* src, float* dst, int64_t n) {
     const BlockQ6K& blk = blocks[b];
     const float d = fp16_to_fp32(blk.d);
     float* out = dst + b * kQK_K;
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       const __m256i ql0 = load32(blk.ql + 64 * h);
       const __m256i ql1 = load32(blk.ql + 64 * h + 32);
@@ -160,12 +168,34 @@ void dequantize_row_q6_K_avx2(const void* src, float* dst, int64_t n) {
           _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low4),
                           _mm256_and_si256(_mm256_srli_epi16(qh, 2), bits45)),
       };
+#pragma GCC unroll 4
       for (int g = 0; g < 4; ++g) {
         const __m256i v = _mm256_sub_epi8(q[g], off);
         const int sub = 8 * h + 2 * g;
         write16_scaled(out + 16 * sub, lane0(v), d * static_cast<float>(blk.scales[sub]));
         write16_scaled(out + 16 * (sub + 1), lane1(v), d * static_cast<float>(blk.scales[sub + 1]));
       }
+    }
+  }
+}
+
+void dequantize_row_iq4_xs_avx2(const void* src, float* dst, int64_t n) {
+  const auto* blocks = static_cast<const BlockIQ4XS*>(src);
+  const __m128i table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kIQ4NLValues));
+  const __m128i low4 = _mm_set1_epi8(0x0F);
+  for (int64_t b = 0; b < n / kQK_K; ++b) {
+    const BlockIQ4XS& blk = blocks[b];
+    const float d = fp16_to_fp32(blk.d);
+    float* out = dst + b * kQK_K;
+#pragma GCC unroll 8
+    for (int sub = 0; sub < 8; ++sub) {
+      const int ls = ((blk.scales_l[sub / 2] >> (4 * (sub % 2))) & 0x0F) | (((blk.scales_h >> (2 * sub)) & 3) << 4);
+      const float scale = d * static_cast<float>(ls - 32);
+      const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.qs + 16 * sub));
+      // Low nibbles are values 0..15 of the sub-block, high nibbles 16..31; the level table
+      // is looked up with pshufb.
+      write16_scaled(out + 32 * sub, _mm_shuffle_epi8(table, _mm_and_si128(q, low4)), scale);
+      write16_scaled(out + 32 * sub + 16, _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(q, 4), low4)), scale);
     }
   }
 }

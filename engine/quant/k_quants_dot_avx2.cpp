@@ -57,6 +57,7 @@ float vec_dot_q4_K_q8_K_avx2(int64_t n, const void* w, const void* act) {
     const uint8_t* qs = x[b].qs;
     const int8_t* a = y[b].qs;
     __m256i isum = _mm256_setzero_si256();
+#pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {  // 64 values: sub-blocks 2p (low nibbles) and 2p+1 (high)
       const __m256i q = load32(qs + 32 * p);
       const __m256i lo = _mm256_and_si256(q, low4);
@@ -97,6 +98,7 @@ float vec_dot_q5_K_q8_K_avx2(int64_t n, const void* w, const void* act) {
     // to bits 0 and 1 of every byte (a 16-bit shift never mixes those bits between bytes).
     __m256i qh = load32(x[b].qh);
     __m256i isum = _mm256_setzero_si256();
+#pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {
       const __m256i q = load32(qs + 32 * p);
       const __m256i lo = _mm256_or_si256(_mm256_and_si256(q, low4),
@@ -131,6 +133,7 @@ float vec_dot_q6_K_q8_K_avx2(int64_t n, const void* w, const void* act) {
     __m256i isum = _mm256_slli_epi32(_mm256_madd_epi16(sc16, load32(y[b].bsums)), 5);
     isum = _mm256_sub_epi32(_mm256_setzero_si256(), isum);
     const int8_t* a = y[b].qs;
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {  // 128 values each
       const __m256i sc = h == 0 ? avx2::dup_lane0(sc16) : avx2::dup_lane1(sc16);
       const __m256i ql0 = load32(x[b].ql + 64 * h);
@@ -172,9 +175,11 @@ float vec_dot_q3_K_q8_K_avx2(int64_t n, const void* w, const void* act) {
     const int8_t* a = y[b].qs;
     // Bit 4h+g of hmask[l] is the high bit of value 128h+32g+l; shifted down one per group.
     __m256i hm = load32(x[b].hmask);
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       const __m256i sc = h == 0 ? avx2::dup_lane0(sc16) : avx2::dup_lane1(sc16);
       __m256i q2 = load32(x[b].qs + 32 * h);
+#pragma GCC unroll 4
       for (int g = 0; g < 4; ++g) {
         const __m256i q = _mm256_or_si256(_mm256_and_si256(q2, low2), _mm256_and_si256(_mm256_slli_epi16(hm, 2), bit2));
         q2 = _mm256_srli_epi16(q2, 2);
@@ -208,9 +213,11 @@ float vec_dot_q2_K_q8_K_avx2(int64_t n, const void* w, const void* act) {
 
     const int8_t* a = y[b].qs;
     __m256i isum = _mm256_setzero_si256();
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       const __m256i sc = h == 0 ? avx2::dup_lane0(sc16) : avx2::dup_lane1(sc16);
       __m256i q2 = load32(x[b].qs + 32 * h);
+#pragma GCC unroll 4
       for (int g = 0; g < 4; ++g) {
         const __m256i q = _mm256_and_si256(q2, low2);
         q2 = _mm256_srli_epi16(q2, 2);
@@ -235,6 +242,7 @@ float vec_dot_iq4_xs_q8_K_avx2(int64_t n, const void* w, const void* act) {
     const float d = y[b].d * fp16_to_fp32_f16c(x[b].d);
     const int8_t* a = y[b].qs;
     __m256i isum = _mm256_setzero_si256();
+#pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {  // sub-blocks 2p (bytes in lane 0) and 2p+1 (lane 1)
       const __m256i q = load32(x[b].qs + 32 * p);
       const __m256i lo = _mm256_and_si256(q, low4);

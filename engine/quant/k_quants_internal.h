@@ -19,8 +19,10 @@ namespace pw::quant::detail {
 // Round to nearest (ties to even) after clamping to [lo, hi]. Clamping first keeps the
 // float-to-int step defined for any input: huge values saturate, NaN becomes lo.
 inline int round_clamped(float v, int lo, int hi) {
-  v = std::fmax(v, static_cast<float>(lo));  // fmax(NaN, lo) == lo
-  v = std::fmin(v, static_cast<float>(hi));
+  // Plain comparisons (std::fmax/fmin are library calls without -ffast-math); NaN fails the
+  // first test and becomes lo.
+  v = v >= static_cast<float>(lo) ? v : static_cast<float>(lo);
+  v = v <= static_cast<float>(hi) ? v : static_cast<float>(hi);
   // Adding 1.5 * 2^23 pushes the fraction bits out of the mantissa; the FPU rounds to nearest
   // even on the way (default rounding mode). Valid for |v| < 2^22, which the clamp guarantees.
   const float shifted = v + 12582912.0f;

@@ -2,8 +2,10 @@
 //
 // Must not change (the AVX2 twin and ggml produce the same bytes): the scale is chosen from the
 // value of largest magnitude (first one on ties) as iscale = -127/that value, so that value maps
-// to -127; every q = nearest-even(iscale * x) clamped to <= 127; d = 1/iscale; bsums are the
-// sums of each 16 quants. An all-zero block gets d = 0, zero quants and zero sums.
+// to -127; every q = nearest-even(iscale * x), within [-127, 127] (finite input never leaves
+// that range; the clamp only matters for NaN/Inf, and keeps -128 out, which the IQ4_XS AVX2
+// kernel's sign trick cannot take); d = 1/iscale; bsums are the sums of each 16 quants. An
+// all-zero block gets d = 0, zero quants and zero sums.
 #include <cmath>
 #include <cstring>
 
@@ -31,7 +33,7 @@ void quantize_row_q8_K(const float* src, void* dst, int64_t n) {
     }
     const float iscale = -127.0f / max;
     for (int i = 0; i < kQK_K; ++i) {
-      out.qs[i] = static_cast<int8_t>(detail::round_clamped(iscale * x[i], -128, 127));
+      out.qs[i] = static_cast<int8_t>(detail::round_clamped(iscale * x[i], -127, 127));
     }
     for (int j = 0; j < kQK_K / 16; ++j) {
       int sum = 0;

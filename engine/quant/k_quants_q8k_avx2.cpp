@@ -29,10 +29,10 @@ inline __m256i sums_of_16(__m256i q0, __m256i q1, __m256i q2, __m256i q3) {
   return _mm256_permutevar8x32_epi32(both, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
 }
 
-// 32 floats -> 32 int8: round to nearest even, clamp to [-128, 127] (NaN -> -128, like the
+// 32 floats -> 32 int8: round to nearest even, clamp to [-127, 127] (NaN -> -127, like the
 // scalar round_clamped).
 inline __m256i round_to_int8(const float* x, __m256 iscale) {
-  const __m256 lo = _mm256_set1_ps(-128.0f), hi = _mm256_set1_ps(127.0f);
+  const __m256 lo = _mm256_set1_ps(-127.0f), hi = _mm256_set1_ps(127.0f);
   __m256i v[4];
   for (int k = 0; k < 4; ++k) {
     __m256 p = _mm256_mul_ps(iscale, _mm256_loadu_ps(x + 8 * k));

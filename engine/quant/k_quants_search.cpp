@@ -36,13 +36,26 @@ int index_of_max_magnitude(const float* x, int n) {
   return best;
 }
 
+// Copies x / max|x| into xn and returns max|x| (the signed value of largest magnitude in
+// *signed_max). The symmetric searches weigh by x^2 and compare squared sums, i.e. terms of
+// order x^6: on raw data they overflow for |x| ~ 1e6 and underflow for |x| ~ 1e-7, so they
+// run on values normalised to [-1, 1] and scale the result back.
+float normalize(const float* x, int n, float* xn, float* signed_max) {
+  const int at = index_of_max_magnitude(x, n);
+  const float amax = std::fabs(x[at]);
+  *signed_max = x[at];
+  const float inv = amax > 0.0f ? 1.0f / amax : 0.0f;
+  for (int i = 0; i < n; ++i) xn[i] = x[i] * inv;
+  return amax;
+}
+
 }  // namespace
 
 AffineFit fit_affine(const float* x, const float* w, int n, int nmax, const AffineSearch& search, uint8_t* L) {
   float lo = x[0], hi = x[0], sum_w = 0.0f, sum_wx = 0.0f;
   for (int i = 0; i < n; ++i) {
-    lo = std::fmin(lo, x[i]);
-    hi = std::fmax(hi, x[i]);
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
     sum_w += w[i];
     sum_wx += w[i] * x[i];
   }
@@ -98,12 +111,14 @@ AffineFit fit_affine(const float* x, const float* w, int n, int nmax, const Affi
   return {best_scale, -best_offset};
 }
 
-float fit_symmetric(const float* x, int n, int nmax, uint8_t* L) {
-  const float max = x[index_of_max_magnitude(x, n)];
-  if (!(std::fabs(max) >= kAllZero)) {
+float fit_symmetric(const float* x_raw, int n, int nmax, uint8_t* L) {
+  float x[kMaxGroup], max_raw;
+  const float amax = normalize(x_raw, n, x, &max_raw);
+  if (!(amax >= kAllZero) || !std::isfinite(amax)) {
     for (int i = 0; i < n; ++i) L[i] = static_cast<uint8_t>(nmax);
     return 0.0f;
   }
+  const float max = max_raw < 0.0f ? -1.0f : 1.0f;  // the normalised value of largest magnitude
   // For levels fixed, the best scale is sum(w x l)/sum(w l^2) and the error left is
   // sum(w x^2) - sum(w x l)^2/sum(w l^2): maximise sum(w x l)^2/sum(w l^2). Weights are x^2.
   float best_num = 0.0f, best_den = 1.0f;  // best ratio so far = best_num^2 / best_den
@@ -119,7 +134,7 @@ float fit_symmetric(const float* x, int n, int nmax, uint8_t* L) {
       sum_l2 += w * l * l;
     }
     if (!(sum_l2 > 0.0f)) continue;
-    if (!have_best || sum_lx * sum_lx * best_den > best_num * best_num * sum_l2) {
+    if (!have_best || sum_lx * sum_lx * best_den > best_num * best_num * sum_l2) {  // |values| <= 1
       have_best = true;
       best_num = sum_lx;
       best_den = sum_l2;
@@ -130,15 +145,17 @@ float fit_symmetric(const float* x, int n, int nmax, uint8_t* L) {
     for (int i = 0; i < n; ++i) L[i] = static_cast<uint8_t>(nmax);
     return 0.0f;
   }
-  return best_num / best_den;
+  return best_num / best_den * amax;
 }
 
-float fit_symmetric_refined(const float* x, int n, int nmax, uint8_t* L) {
-  const float max = x[index_of_max_magnitude(x, n)];
-  if (!(std::fabs(max) >= kAllZero)) {
+float fit_symmetric_refined(const float* x_raw, int n, int nmax, uint8_t* L) {
+  float x[kMaxGroup], max_raw;
+  const float amax = normalize(x_raw, n, x, &max_raw);
+  if (!(amax >= kAllZero) || !std::isfinite(amax)) {
     for (int i = 0; i < n; ++i) L[i] = static_cast<uint8_t>(nmax);
     return 0.0f;
   }
+  const float max = max_raw < 0.0f ? -1.0f : 1.0f;  // the normalised value of largest magnitude
   const float inv = -static_cast<float>(nmax) / max;
   int levels[kMaxGroup];
   float sum_lx = 0.0f, sum_l2 = 0.0f;
@@ -172,7 +189,7 @@ float fit_symmetric_refined(const float* x, int n, int nmax, uint8_t* L) {
     if (changed == 0) break;
   }
   for (int i = 0; i < n; ++i) L[i] = static_cast<uint8_t>(levels[i] + nmax);
-  return sum_l2 > 0.0f ? sum_lx / sum_l2 : 0.0f;
+  return sum_l2 > 0.0f ? sum_lx / sum_l2 * amax : 0.0f;
 }
 
 }  // namespace pw::quant::detail
