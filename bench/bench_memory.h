@@ -6,9 +6,11 @@
 //   double frac = kernel_gbps / m.read_gbps;
 //   pw::bench::DispatchFigures d = pw::bench::measure_dispatch(pool, false);
 //
-// Read bandwidth: a vectorised sum over a buffer several times the last-level cache (AVX2 when
-// the CPU has it, SSE2 otherwise), split over the pool in 1 MiB chunks, median of several
-// passes. Copy bandwidth counts bytes read + written (STREAM convention).
+// Read bandwidth: a vectorised sum (AVX2 when the CPU has it, SSE2 otherwise) over a buffer
+// several times the last-level cache, walked in 8 MiB blocks that the whole pool reads together
+// (256 KiB per task); the figure is the median over the blocks of several passes, the same
+// statistic the kernel benchmark takes over its calls. Copy bandwidth counts bytes read +
+// written (STREAM convention).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,7 @@ struct MemoryFigures {
   double copy_gbps = 0;
   double read_cpu_time_gbps = 0;  // one thread only: per second of the thread's CPU time
   uint64_t buffer_bytes = 0;
-  int passes = 0;
+  int passes = 0;  // over the whole buffer; each pass times buffer_bytes / 8 MiB blocks
 };
 
 MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick);

@@ -22,11 +22,11 @@ constexpr int64_t kSgemmTileRows = 128;
 
 // Batch size from which BatchPath::Auto switches from repeated vec_dot to dequantize + sgemm.
 // Measured with `pagewise-bench matmul -t 1` (thread CPU time, 2048x2048, Xeon 2.5 GHz AVX-512
-// VM, OpenBLAS 0.3.21, AVX2 vec_dot kernels): sgemm overtook vec_dot from 12 tokens for q4_0,
-// q4_K and q6_K and from 16 for q8_0 (vec_dot ~15 GFLOP/s per core at any batch; sgemm ~20 at
-// 16 tokens rising to 40-60 at 128+). 16 is the smallest size that won for every format measured.
-// Re-measure when the kernels or the target machines change: the bench prints the crossover per
-// format ("sgemm_faster_from_tokens").
+// VM, OpenBLAS 0.3.21, the AVX2 vec_dot kernels of 2026-11-21): vec_dot runs at 12-30 GFLOP/s
+// per core whatever the batch; sgemm (dequantization included) at ~5-10 below 8 tokens, ~15-25
+// at 16 and 40-65 from 64 on. sgemm won from 16 tokens for q4_0, q8_0 and q4_K; q6_K flipped
+// between 12 and 48 over runs on the busy machine. Re-measure when the kernels or the target
+// machines change: the bench prints the crossover per format ("sgemm_faster_from_tokens").
 constexpr int64_t kSgemmMinTokens = 16;
 
 // The vec_dot batch path processes this many weight bytes of rows for all tokens before moving
