@@ -100,9 +100,11 @@ Result<HParams> read_common_hparams(const gguf::GgufFile& file, std::string_view
   if (!(*base > 0.0f)) return bad_value(file, key("rope.freq_base"), "must be positive");
   hp.rope_freq_base = *base;
   hp.rope_freq_base_swa = *base;
+  bool scaling_none = false;
   if (file.contains(key("rope.scaling.type"))) {
     auto type = file.get_string(key("rope.scaling.type"));
     if (!type) return type.error();
+    scaling_none = *type == "none";  // llama.cpp: never scale when the type says none
     if (*type == "yarn")
       return Error(ErrorCode::Unsupported, file.name(),
                    "RoPE scaling type 'yarn' is not supported (supported: none, linear, llama3 rope_freqs, "
@@ -118,7 +120,7 @@ Result<HParams> read_common_hparams(const gguf::GgufFile& file, std::string_view
     factor = *f;
     break;
   }
-  hp.rope_freq_scale = factor == 0.0f ? 1.0f : 1.0f / factor;
+  hp.rope_freq_scale = factor == 0.0f || scaling_none ? 1.0f : 1.0f / factor;
   hp.rope_freq_scale_swa = hp.rope_freq_scale;
   auto attn_factor = read_f32_or(file, key("rope.scaling.attn_factor"), 1.0f);
   if (!attn_factor) return attn_factor.error();

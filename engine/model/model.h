@@ -3,7 +3,8 @@
 //
 //   auto model = pw::model::Model::load("qwen2.5-0.5b-q4_k_m.gguf");
 //   if (!model) return model.error();   // "m.gguf: architecture 'mamba' is not supported (supported: llama, ...)"
-//   auto session = pw::model::Session::create(*model, {.n_ctx = 4096});
+//   pw::model::SessionOptions options;  options.n_ctx = 4096;    // F16 cache, physical cores
+//   auto session = pw::model::Session::create(*model, options);
 //   if (!session) return session.error();
 //   PW_TRY(session->eval(prompt_ids));                        // prompt, in batches of n_batch
 //   std::span<const float> next = session->logits(0);          // n_vocab logits after the last token
@@ -17,7 +18,8 @@
 // - A Model is immutable after load and may be shared by sessions on several threads. A Session
 //   is single-threaded (one caller at a time); it parallelises internally on its thread pool.
 // - eval() never runs past the context: a call whose tokens do not fit in n_ctx - n_past fails
-//   with ResourceLimit before touching anything. A failed eval leaves n_past where it was.
+//   with ResourceLimit before touching anything. A failed eval leaves n_past where it was (the
+//   positions after it may hold partial keys; they are overwritten by the next eval) and no logits.
 // - Token ids are checked (0 <= id < n_vocab) before any work.
 // - Matrix products use compute::matmul: batches of >= compute::sgemm_min_tokens() use
 //   dequantized tiles + sgemm (exact F32 math on the dequantized weights: what the fixtures'
