@@ -11,6 +11,7 @@
 // --embed-model: embedding models are not supported yet (the engine has no encoder); the
 // bench says so and exits 2 instead of reporting made-up figures.
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -76,6 +77,7 @@ pw::Result<RunFigures> run_once(const fs::path& dir, const fs::path& work, const
 }
 
 int run_ingest_bench(std::vector<std::string>& args) {
+  spdlog::set_level(spdlog::level::warn);  // stdout carries the JSON only
   fs::path dir = fs::path(PAGEWISE_SHARED_DIR) / "corpus" / "pdfs";
   int repeats = 3;
   pw::rag::IngestOptions options;

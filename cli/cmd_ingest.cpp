@@ -222,6 +222,9 @@ int run_ingest(pw::cli::Args& args) {
   }
   options.passwords = passwords;
 
+  // Before the library file exists, so a Ctrl-C is never lost between the two.
+  install_interrupt_handlers();
+  options.cancel = &g_interrupted;
   const std::filesystem::path db_path = db ? std::filesystem::path(*db) : pw::rag::LibraryStore::default_path();
   auto library = pw::rag::Library::open(db_path);
   if (!library) {
@@ -229,8 +232,6 @@ int run_ingest(pw::cli::Args& args) {
     return 1;
   }
 
-  install_interrupt_handlers();
-  options.cancel = &g_interrupted;
   const bool progress = isatty(STDERR_FILENO) == 1;
   if (progress) options.on_progress = draw_progress;
 

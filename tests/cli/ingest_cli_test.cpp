@@ -1,6 +1,10 @@
 // pagewise-cli ingest: text and JSON output, exit codes, passwords, the default library path.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +13,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/cli_runner.h"
 #include "support/test_support.h"
@@ -117,7 +123,9 @@ TEST(IngestCli, ProblemDocumentsAreKnownStatesWithReasons) {
     const std::string name = fs::path(d["path"].get<std::string>()).filename().string();
     status[name] = d["status"];
     action[name] = d["action"];
-    if (d["status"] != "ok") EXPECT_FALSE(d["error"].get<std::string>().empty()) << name;
+    if (d["status"] != "ok") {
+      EXPECT_FALSE(d["error"].get<std::string>().empty()) << name;
+    }
   }
   EXPECT_EQ(status["qpdf_c-r4.pdf"], "ok") << "opened with --password";
   EXPECT_EQ(action["qpdf_c-r4.pdf"], "replaced");
@@ -196,6 +204,57 @@ TEST(IngestCli, DefaultLibraryHonoursXdgDataHome) {
   const json j = parse(listed.out);
   EXPECT_EQ(j["library"], db.string());
   ASSERT_EQ(j["documents"].size(), 1u);
+}
+
+// Ctrl-C: the run stops after the document being saved, says so, exits 130, and leaves only
+// whole documents; the next run finishes the job.
+TEST(IngestCli, InterruptStopsCleanlyAndTheNextRunFinishes) {
+  pw::test::TempDir tmp;
+  const fs::path docs = tmp / "docs";
+  fs::create_directories(docs);
+  int copied = 0;
+  for (const auto& e : fs::directory_iterator(pw::test::shared_path("corpus/pdfs/medical_medquad_rendered"))) {
+    fs::copy_file(e.path(), docs / e.path().filename());
+    ++copied;
+  }
+  ASSERT_GE(copied, 20);
+  const fs::path db = tmp / "lib.sqlite3";
+  const fs::path err = tmp / "stderr";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int out_fd = open("/dev/null", O_WRONLY);
+    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    std::string exe = PAGEWISE_CLI_PATH;
+    std::vector<std::string> args = {exe, "ingest", docs.string(), "--db", db.string(), "--threads", "1"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  // The handler is installed before the library file is created: wait for the file.
+  for (int i = 0; i < 2000 && !fs::exists(db); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << " instead of stopping cleanly";
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_NE(pw::test::read_text(err).find("interrupted"), std::string::npos) << pw::test::read_text(err);
+
+  auto listed = run_cli({"library", "--db", db.string(), "--json"});
+  const json before = parse(listed.out);
+  EXPECT_LT(before["documents"].size(), static_cast<size_t>(copied)) << "the interrupt came too late to test anything";
+  for (const auto& d : before["documents"]) EXPECT_GT(d["chunks"].get<int>(), 0) << d.dump();
+
+  auto rerun = run_cli({"ingest", docs.string(), "--db", db.string(), "--json"});
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  const json after = parse(rerun.out);
+  EXPECT_EQ(after["documents"].size(), static_cast<size_t>(copied));
+  EXPECT_EQ(after["summary"]["by_action"]["unchanged"], before["documents"].size());
 }
 
 }  // namespace

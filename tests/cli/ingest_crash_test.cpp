@@ -177,7 +177,7 @@ TEST(IngestCrash, KilledIngestionLeavesWholeDocumentsAndARerunFinishesTheJob) {
       }
     }
     // Round 0 starts from an empty library (the whole run ahead); later rounds have less to do.
-    std::uniform_real_distribution<double> delay(0.05 * clean_seconds, (round == 0 ? 0.8 : 0.4) * clean_seconds);
+    std::uniform_real_distribution<double> delay(0.02 * clean_seconds, (round == 0 ? 0.8 : 0.25) * clean_seconds);
     const pid_t pid = spawn_cli({"ingest", corpus.string(), "--db", db.string(), "--threads", "2"});
     ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::duration<double>(delay(rng)));

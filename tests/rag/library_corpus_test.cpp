@@ -65,10 +65,18 @@ TEST(LibraryCorpus, StatusesFollowTheManifestAndPasswordsOpenEncryptedFiles) {
     const CorpusPdf& pdf = by_path.at(d.path);
     EXPECT_EQ(d.action, IngestAction::Added) << pdf.path;
     EXPECT_TRUE(pdf.expected.count(d.status)) << pdf.path << " came back " << to_string(d.status) << ": " << d.error;
-    if (d.status != DocumentStatus::Ok) EXPECT_FALSE(d.error.empty()) << pdf.path << " needs a reason";
-    if (d.status == DocumentStatus::Ok && pdf.pages > 0) EXPECT_EQ(d.pages, pdf.pages) << pdf.path;
-    if (d.status == DocumentStatus::Ok && pdf.text_chars > 100) EXPECT_GT(d.chunks, 0) << pdf.path;
-    if (d.status == DocumentStatus::Damaged || d.status == DocumentStatus::Encrypted) EXPECT_EQ(d.chunks, 0) << pdf.path;
+    if (d.status != DocumentStatus::Ok) {
+      EXPECT_FALSE(d.error.empty()) << pdf.path << " needs a reason";
+    }
+    if (d.status == DocumentStatus::Ok && pdf.pages > 0) {
+      EXPECT_EQ(d.pages, pdf.pages) << pdf.path;
+    }
+    if (d.status == DocumentStatus::Ok && pdf.text_chars > 100) {
+      EXPECT_GT(d.chunks, 0) << pdf.path;
+    }
+    if (d.status == DocumentStatus::Damaged || d.status == DocumentStatus::Encrypted) {
+      EXPECT_EQ(d.chunks, 0) << pdf.path;
+    }
     if (d.status == DocumentStatus::Encrypted) encrypted.push_back(d.path);
 
     // The store holds the same status, reason and chunk count as the report.
