@@ -7,8 +7,9 @@
 //   doc.running_header = rt.header;                        // "ACME Corp - Confidential"
 //
 // A line counts as running text when, with digit runs (and a lone Roman numeral) replaced by
-// '#', it appears among the first (header) or last (footer) kZoneLines non-blank lines of at
-// least 40% of the pages that have text, and of at least 3 pages. 40% rather than "most":
+// '#', it appears among the first (header) or last (footer) kRunningTextZoneLines non-blank
+// lines (on a short page: its first half, and the rest) of at least 40% of the pages that have
+// text, and of at least 3 pages. 40% rather than "most":
 // books alternate the left and right running heads, so each is on about half of the pages.
 // Page-number-only lines are removed but not kept as metadata. Nothing is removed when that
 // would leave most pages empty: then the repeated lines are the content.
