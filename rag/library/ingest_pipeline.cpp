@@ -49,7 +49,7 @@ class Run {
         in_flight_[slot] = jobs_[index].file.path;
       }
       const auto start = Clock::now();
-      Finished f{index, prepare_document(jobs_[index].file.path, options_), 0};
+      Finished f{index, prepare_document(jobs_[index].file.path, options_, jobs_[index].sha256), 0};
       f.seconds = seconds_since(start);
       std::unique_lock<std::mutex> lock(mu_);
       space_.wait(lock, [&] { return stop_ || queue_.size() < capacity_; });
@@ -116,12 +116,16 @@ int worker_count(const IngestOptions& options, size_t jobs) {
 
 }  // namespace
 
-PreparedDocument prepare_document(const std::string& path, const IngestOptions& options) {
+PreparedDocument prepare_document(const std::string& path, const IngestOptions& options,
+                                  const std::string& known_sha256) {
   PreparedDocument out;
-  // Hash first: if the file changes while we read it, the stored (older) hash makes the next
-  // scan see a change and read it again, never the other way round.
-  auto digest = sha256_file(path);
-  if (digest) out.sha256 = std::move(*digest);
+  // Hash first (or take the scan's hash): if the file changes while we read it, the stored
+  // (older) hash makes the next scan see a change and read it again, never the other way round.
+  out.sha256 = known_sha256;
+  if (out.sha256.empty()) {
+    auto digest = sha256_file(path);
+    if (digest) out.sha256 = std::move(*digest);
+  }
 
   out.document = ingest::extract(path, options.extract);
   if (out.document && out.document->status == DocumentStatus::Encrypted) {

@@ -26,6 +26,7 @@ namespace pw::rag {
 struct IngestJob {
   FoundFile file;
   IngestAction action = IngestAction::Added;  // Added or Replaced: what a successful save means
+  std::string sha256;  // when the scan already hashed the file; empty: the worker hashes it
 };
 
 // Extracts, chunks and saves `jobs`; appends one DocumentOutcome per finished job to `report`
@@ -42,6 +43,7 @@ struct PreparedDocument {
   std::vector<ingest::Chunk> chunks;
   std::string sha256;  // of the file, "" when it could not be read
 };
-PreparedDocument prepare_document(const std::string& path, const IngestOptions& options);
+PreparedDocument prepare_document(const std::string& path, const IngestOptions& options,
+                                  const std::string& known_sha256 = {});
 
 }  // namespace pw::rag

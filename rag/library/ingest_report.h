@@ -62,7 +62,9 @@ struct IngestProgress {
 struct IngestOptions {
   ingest::ExtractOptions extract;  // budgets; extract.password is tried first
   std::vector<std::string> passwords;  // then each of these on a PDF that came back encrypted
-  ingest::ChunkOptions chunk;      // token counts: the estimator unless a tokenizer is given
+  // Token counts: the estimator unless chunk.count_tokens is set; that function is called from
+  // several worker threads at once, so it must be thread-safe.
+  ingest::ChunkOptions chunk;
   int threads = 0;                 // extraction workers; 0: one per core
   // Stops the run promptly when set: no new document is started or saved; documents already
   // saved stay (each was its own transaction), the rest is as before the run. May be null.

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/util/sha256.h"
 #include "rag/library/file_walk.h"
 #include "rag/library/ingest_pipeline.h"
 
@@ -121,17 +122,23 @@ Status scan_one_root(LibraryStore& store, ScanState& state, const std::string& r
     if (!state.seen.insert(file.path).second) continue;
     auto found = state.stored.find(file.path);
     if (found == state.stored.end()) {
-      state.jobs.push_back({file, IngestAction::Added});
+      state.jobs.push_back({file, IngestAction::Added, {}});
       continue;
     }
-    auto fresh = store.needs_update(state.collection_id, file.path, file.size, file.mtime_ns);
+    std::string digest;  // kept when needs_update hashes, so the worker need not hash again
+    auto fresh = store.needs_update(state.collection_id, file.path, file.size, file.mtime_ns,
+                                    [&]() -> Result<std::string> {
+                                      auto d = sha256_file(file.path);
+                                      if (d) digest = *d;
+                                      return d;
+                                    });
     // A file that cannot be hashed is read again: extraction then records why it is unreadable.
     const FileState file_state = fresh ? *fresh : FileState::Changed;
     const bool retry_encrypted = found->second.status == ingest::DocumentStatus::Encrypted && has_password(options);
     if (file_state == FileState::Unchanged && !retry_encrypted) {
       report.documents.push_back(outcome_of(found->second, state.collection_name, IngestAction::Unchanged));
     } else {
-      state.jobs.push_back({file, IngestAction::Replaced});
+      state.jobs.push_back({file, IngestAction::Replaced, digest});
     }
   }
   return ok_status();

@@ -70,6 +70,7 @@ class Library {
 
   // Forgets a source and removes every document of the collection at or under `path` (one
   // transaction). Returns the removed documents' paths. The files on disk are not touched.
+  // Removed text can linger in free pages and old index segments until store().compact().
   Result<std::vector<std::string>> remove_path(std::string_view collection, const std::filesystem::path& path);
 
   // The remembered folders and files (of one collection, or all).
