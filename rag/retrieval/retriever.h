@@ -34,7 +34,7 @@ namespace pw::rag {
 
 // Calibrated with `pagewise-bench retrieval-eval` (see its "not_found" section): answerable
 // questions of the evaluation sets against questions asked of the wrong collection.
-inline constexpr double kDefaultMinTermCoverage = 0.5;
+inline constexpr double kDefaultMinTermCoverage = 0.35;
 
 struct RetrieverOptions {
   LexicalOptions lexical;
