@@ -1,0 +1,63 @@
+// BM25 over a small set of passages (the chunks of one document), with term statistics taken
+// from that set, plus which query terms and phrases each passage contains.
+//
+//   pw::rag::PassageScorer scorer(query, {.heading_weight = 2.0});
+//   std::vector<pw::rag::PassageMatch> m = scorer.score(chunks);   // one per chunk, same order
+//   m[i].score;            // higher is better, comparable within this call only
+//   m[i].terms_present;    // bit i set when query.terms[i] occurs in chunk i (text or heading)
+//
+// Why local statistics: a question that names a contract's parties ("Purolator", "Dynamex")
+// finds the contract through those names, but they occur in nearly every chunk of it; inside
+// the document, only the words that are rare there ("governed", "laws") tell the clauses
+// apart. Scoring with the document's own statistics does exactly that.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "rag/retrieval/query_analysis.h"
+#include "rag/retrieval/word_tokens.h"
+
+namespace pw::rag {
+
+struct PassageScorerOptions {
+  double heading_weight = 2.0;  // a heading-path occurrence counts as this many text ones
+  double phrase_weight = 1.0;   // a phrase match adds this many times the phrase's BM25 term
+  double k1 = 1.2;
+  double b = 0.75;
+};
+
+// One passage to score: its text and heading path.
+struct PassageText {
+  std::string_view text;
+  std::string_view heading;
+};
+
+struct PassageMatch {
+  double score = 0;
+  uint64_t terms_present = 0;    // bit i: query.terms[i] occurs (first 64 terms)
+  uint32_t phrases_present = 0;  // bit i: query.phrases[i] occurs
+};
+
+class PassageScorer {
+ public:
+  PassageScorer(const AnalyzedQuery& query, PassageScorerOptions options = {});
+  std::vector<PassageMatch> score(std::span<const PassageText> passages) const;
+
+ private:
+  struct Counts;
+  Counts count(const PassageText& p) const;
+
+  const AnalyzedQuery& query_;
+  PassageScorerOptions options_;
+  std::unordered_map<std::string, size_t> term_by_stem_;  // stem -> index in query_.terms
+};
+
+// Which query terms (bits as in PassageMatch::terms_present) occur among these words.
+uint64_t terms_present(const AnalyzedQuery& query, std::span<const WordToken> words);
+
+}  // namespace pw::rag
