@@ -37,4 +37,14 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// True in the AddressSanitizer build (scripts/test's sanitizer job). ASan reserves terabytes
+// of address space, so tests of RLIMIT_AS memory budgets cannot run there: they skip, saying so.
+constexpr bool built_with_asan() {
+#if defined(__SANITIZE_ADDRESS__)
+  return true;
+#else
+  return false;
+#endif
+}
+
 }  // namespace pw::test
