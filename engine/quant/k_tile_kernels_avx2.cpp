@@ -36,7 +36,9 @@ inline void prefetch_block(const Block* b) {
 
 template <int NR, int NT>
 inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
+  #pragma GCC unroll 4
   for (int t = 0; t < NT; ++t)
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = avx2::hsum_ps(acc[r][t]);
 }
 
@@ -49,12 +51,15 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
   // Bytes 8..15 (the mins) each twice: one int16 per 16-value group of activations.
   const __m128i dup_mins = _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
   __m256 acc[NR][NT];
+  #pragma GCC unroll 4
   for (auto& row : acc)
+    #pragma GCC unroll 4
     for (auto& v : row) v = _mm256_setzero_ps();
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const WB* x[NR];
     __m256i scales[NR], mins[NR];
     [[maybe_unused]] __m256i qh[NR];
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
       prefetch_block(x[r]);
@@ -64,12 +69,16 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
       if constexpr (kFive) qh[r] = load32(x[r]->qh);
     }
     const BlockQ8K* yb[NT];
+    #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
     __m256i isum[NR][NT];
+    #pragma GCC unroll 4
     for (auto& row : isum)
+      #pragma GCC unroll 4
       for (auto& v : row) v = _mm256_setzero_si256();
 #pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {  // 64 values: sub-blocks 2p (low nibbles) and 2p+1 (high)
+      #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
         const __m256i q = load32(x[r]->qs + 32 * p);
         __m256i lo = _mm256_and_si256(q, low4);
@@ -81,6 +90,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
         }
         const __m256i s_lo = avx2::broadcast_scale(scales[r], 2 * p);
         const __m256i s_hi = avx2::broadcast_scale(scales[r], 2 * p + 1);
+        #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
           const int8_t* at = yb[t]->qs + 64 * p;
           isum[r][t] = _mm256_add_epi32(isum[r][t], scaled_dot(lo, load32(at), s_lo));
@@ -88,9 +98,11 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
         }
       }
     }
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const float d = _cvtsh_ss(x[r]->d);
       const float dmin = _cvtsh_ss(x[r]->dmin);
+      #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) {
         const __m256i msum = _mm256_madd_epi16(mins[r], load32(yb[t]->bsums));
         acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
@@ -108,25 +120,32 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
   const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);
   const __m256i ctrl2 = avx2::pair_ctrl(2), ctrl3 = avx2::pair_ctrl(3);
   __m256 acc[NR][NT];
+  #pragma GCC unroll 4
   for (auto& row : acc)
+    #pragma GCC unroll 4
     for (auto& v : row) v = _mm256_setzero_ps();
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const BlockQ6K* x[NR];
     __m256i sc16[NR];
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
       prefetch_block(x[r]);
       sc16[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
     }
     const BlockQ8K* yb[NT];
+    #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
     __m256i isum[NR][NT];
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r)
+      #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t)  // the -32 offset: -32 * sum_j sc_j * bsum_j
         isum[r][t] = _mm256_sub_epi32(_mm256_setzero_si256(),
                                       _mm256_slli_epi32(_mm256_madd_epi16(sc16[r], load32(yb[t]->bsums)), 5));
 #pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {  // 128 values each
+      #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
         const __m256i sc = h == 0 ? avx2::dup_lane0(sc16[r]) : avx2::dup_lane1(sc16[r]);
         const __m256i ql0 = load32(x[r]->ql + 64 * h);
@@ -142,6 +161,7 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
                                            _mm256_and_si256(_mm256_srli_epi16(qh, 2), bits45));
         const __m256i s0 = _mm256_shuffle_epi8(sc, ctrl0), s1 = _mm256_shuffle_epi8(sc, ctrl1);
         const __m256i s2 = _mm256_shuffle_epi8(sc, ctrl2), s3 = _mm256_shuffle_epi8(sc, ctrl3);
+        #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
           const int8_t* ah = yb[t]->qs + 128 * h;
           __m256i s = _mm256_add_epi32(scaled_dot(q0, load32(ah), s0), scaled_dot(q1, load32(ah + 32), s1));
@@ -150,8 +170,10 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
         }
       }
     }
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const float d = _cvtsh_ss(x[r]->d);
+      #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t)
         acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
     }

@@ -94,24 +94,29 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   const int64_t nb = n / kLegacyBlock;
   __m256 acc[NR][NT];
   __m128 macc[NR][NT];
+  #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)
+    #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) {
       acc[r][t] = _mm256_setzero_ps();
       macc[r][t] = _mm_setzero_ps();
     }
   for (int64_t b = 0; b < nb; ++b) {
     WBlock wb[NR];
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const auto* row = w + static_cast<size_t>(r) * ws;
       _mm_prefetch(reinterpret_cast<const char*>(row + static_cast<size_t>(b) * sizeof(WB) + kPrefetch), _MM_HINT_T0);
       wb[r] = unpack<F>(reinterpret_cast<const WB*>(row)[b]);
     }
+    #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) {
       const AB& ab = reinterpret_cast<const AB*>(a + static_cast<size_t>(t) * as)[b];
       const __m256i aq = avx2::load256(ab.qs);
       const float da = f16_to_f32(ab.d);
       [[maybe_unused]] float sa = 0.0f;
       if constexpr (F::kWithMin) sa = f16_to_f32(ab.s);
+      #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
         __m256i lanes;
         if constexpr (F::kSigned)
@@ -124,7 +129,9 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
       }
     }
   }
+  #pragma GCC unroll 4
   for (int t = 0; t < NT; ++t)
+    #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       float v = avx2::hsum(acc[r][t]);
       if constexpr (F::kWithMin) v += _mm_cvtss_f32(macc[r][t]);
