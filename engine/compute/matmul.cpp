@@ -22,14 +22,15 @@ using quant::TypeKernels;
 // help sgemm but leave threads idle on small matrices.
 constexpr int64_t kSgemmTileRows = 128;
 
-// Batch size from which BatchPath::Auto switches from repeated vec_dot to dequantize + sgemm.
-// Measured with `pagewise-bench matmul -t 1` (thread CPU time, 2048x2048, Xeon 2.5 GHz AVX-512
-// VM, OpenBLAS 0.3.21, the AVX2 vec_dot kernels of 2026-11-21): vec_dot runs at 12-30 GFLOP/s
-// per core whatever the batch; sgemm (dequantization included) at ~5-10 below 8 tokens, ~15-25
-// at 16 and 40-65 from 64 on. sgemm won from 16 tokens for q4_0, q8_0 and q4_K; q6_K flipped
-// between 12 and 48 over runs on the busy machine. Re-measure when the kernels or the target
+// Batch size from which BatchPath::Auto switches from the tile kernels (quantized activations)
+// to dequantize + sgemm. Measured with `pagewise-bench matmul -t 1 --tokens 1,8,32,128,512`
+// (thread CPU time, Xeon 2.5 GHz AVX-512 VM shared by 5 builds, load 11-20, OpenBLAS 0.3.21,
+// tile kernels of 2026-11-22), GFLOP/s tiles / sgemm at 2048x2048: 8 tokens q4_0 24.4/11.9,
+// q8_0 20.6/10.4, q4_K 24.2/12.1, q6_K 36.4/12.8; 32 tokens q4_0 20.9/37.0, q8_0 23.6/26.3,
+// q5_0 20.7/29.9, q4_K 25.1/25.3, q6_K 42.2/24.7; from 128 on sgemm wins everywhere (45-62
+// vs 17-43). Before the tile kernels the crossover was 12-24. Re-measure when kernels or target
 // machines change: the bench prints the crossover per format ("sgemm_faster_from_tokens").
-constexpr int64_t kSgemmMinTokens = 16;
+constexpr int64_t kSgemmMinTokens = 32;
 
 // The vec_dot batch path processes this many weight bytes of rows for all tokens before moving
 // on, so the rows stay in L2 while every token's activations stream past them.
