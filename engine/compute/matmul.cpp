@@ -9,6 +9,8 @@
 #include <cblas.h>
 #endif
 
+#include "engine/quant/tile_kernels.h"
+
 namespace pw::compute {
 namespace {
 
@@ -20,14 +22,15 @@ using quant::TypeKernels;
 // help sgemm but leave threads idle on small matrices.
 constexpr int64_t kSgemmTileRows = 128;
 
-// Batch size from which BatchPath::Auto switches from repeated vec_dot to dequantize + sgemm.
-// Measured with `pagewise-bench matmul -t 1` (thread CPU time, 2048x2048, Xeon 2.5 GHz AVX-512
-// VM, OpenBLAS 0.3.21, the AVX2 vec_dot kernels of 2026-11-21): vec_dot runs at 12-30 GFLOP/s
-// per core whatever the batch; sgemm (dequantization included) at ~5-10 below 8 tokens, ~15-25
-// at 16 and 40-65 from 64 on. sgemm won from 16 tokens for q4_0, q8_0 and q4_K; q6_K flipped
-// between 12 and 48 over runs on the busy machine. Re-measure when the kernels or the target
+// Batch size from which BatchPath::Auto switches from the tile kernels (quantized activations)
+// to dequantize + sgemm. Measured with `pagewise-bench matmul -t 1 --tokens 1,8,32,128,512`
+// (thread CPU time, Xeon 2.5 GHz AVX-512 VM shared by 5 builds, load 11-20, OpenBLAS 0.3.21,
+// tile kernels of 2026-11-22), GFLOP/s tiles / sgemm at 2048x2048: 8 tokens q4_0 24.4/11.9,
+// q8_0 20.6/10.4, q4_K 24.2/12.1, q6_K 36.4/12.8; 32 tokens q4_0 20.9/37.0, q8_0 23.6/26.3,
+// q5_0 20.7/29.9, q4_K 25.1/25.3, q6_K 42.2/24.7; from 128 on sgemm wins everywhere (45-62
+// vs 17-43). Before the tile kernels the crossover was 12-24. Re-measure when kernels or target
 // machines change: the bench prints the crossover per format ("sgemm_faster_from_tokens").
-constexpr int64_t kSgemmMinTokens = 16;
+constexpr int64_t kSgemmMinTokens = 32;
 
 // The vec_dot batch path processes this many weight bytes of rows for all tokens before moving
 // on, so the rows stay in L2 while every token's activations stream past them.
@@ -100,9 +103,36 @@ Result<const uint8_t*> convert_activations(const MatmulKernels& k, const Shapes&
 // (one atomic add) and the hardware prefetcher's ramp-up are negligible.
 int64_t matvec_chunk_rows(int64_t rows, int threads) {
   if (threads <= 1) return rows;
+  // Multiples of 16 rows: each task writes whole 64-byte lines of y (no false sharing) and
+  // only a matrix's last task can have a narrower tile than kTileRows.
   int64_t chunk = rows / (static_cast<int64_t>(threads) * 8);
-  chunk = (chunk + 7) / 8 * 8;
+  chunk = (chunk + 15) / 16 * 16;
   return std::max<int64_t>(chunk, 16);
+}
+
+// Outputs r0..r1 of tokens t0..t1 (activation rows in vec_dot_type at A), by tiles of
+// kTileRows x kTileTokens when the format has a tile kernel, else by vec_dot per pair. Each
+// output depends only on its row and token (tile_kernels.h), whatever the tile it falls in.
+void dot_block(const TypeKernels& wk, const Shapes& s, const uint8_t* Wb, int64_t rows, int64_t cols, int64_t r0,
+               int64_t r1, const uint8_t* A, int64_t t0, int64_t t1, float* Y) {
+  const size_t wrb = s.weight_row_bytes, arb = s.act_row_bytes;
+  if (const quant::VecDotTileFn tile = wk.vec_dot_tile) {
+    for (int64_t t = t0; t < t1; t += quant::kTileTokens) {
+      const int nt = static_cast<int>(std::min<int64_t>(quant::kTileTokens, t1 - t));
+      for (int64_t r = r0; r < r1; r += quant::kTileRows) {
+        const int nr = static_cast<int>(std::min<int64_t>(quant::kTileRows, r1 - r));
+        tile(cols, Wb + static_cast<size_t>(r) * wrb, wrb, nr, A + static_cast<size_t>(t) * arb, arb, nt,
+             Y + t * rows + r, static_cast<size_t>(rows));
+      }
+    }
+    return;
+  }
+  const quant::VecDotFn dot = wk.vec_dot;
+  for (int64_t t = t0; t < t1; ++t) {
+    const uint8_t* a = A + static_cast<size_t>(t) * arb;
+    float* y = Y + t * rows;
+    for (int64_t r = r0; r < r1; ++r) y[r] = dot(cols, Wb + static_cast<size_t>(r) * wrb, a);
+  }
 }
 
 Status matmul_vec_dot(const MatmulKernels& k, const Shapes& s, const void* W, int64_t rows, int64_t cols,
@@ -111,17 +141,14 @@ Status matmul_vec_dot(const MatmulKernels& k, const Shapes& s, const void* W, in
   if (!act) return act.error();
   const uint8_t* A = *act;
   const auto* Wb = static_cast<const uint8_t*>(W);
-  const quant::VecDotFn dot = k.weights->vec_dot;
+  // A multiple of the tile height, so only a matrix's last rows take narrower tiles.
   const int64_t block =
-      std::clamp<int64_t>(static_cast<int64_t>(kRowBlockBytes / s.weight_row_bytes), 1, 64);
+      std::clamp<int64_t>(static_cast<int64_t>(kRowBlockBytes / s.weight_row_bytes), quant::kTileRows, 64) /
+      quant::kTileRows * quant::kTileRows;
   // Rows outer, tokens inner: a block of weight rows is read from memory once and reused for
   // every token while it is still in cache.
   return pool.parallel_for_range(rows, block, [&](int64_t r0, int64_t r1, int) {
-    for (int64_t t = 0; t < n_tokens; ++t) {
-      const uint8_t* a = A + static_cast<size_t>(t) * s.act_row_bytes;
-      float* y = Y + t * rows;
-      for (int64_t r = r0; r < r1; ++r) y[r] = dot(cols, Wb + static_cast<size_t>(r) * s.weight_row_bytes, a);
-    }
+    dot_block(*k.weights, s, Wb, rows, cols, r0, r1, A, 0, n_tokens, Y);
   });
 }
 
@@ -191,9 +218,8 @@ Status matvec(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols,
   if (!act) return act.error();
   const uint8_t* a = *act;
   const auto* Wb = static_cast<const uint8_t*>(W);
-  const quant::VecDotFn dot = k.weights->vec_dot;
   return pool.parallel_for_range(rows, matvec_chunk_rows(rows, pool.size()), [&](int64_t r0, int64_t r1, int) {
-    for (int64_t r = r0; r < r1; ++r) y[r] = dot(cols, Wb + static_cast<size_t>(r) * s.weight_row_bytes, a);
+    dot_block(*k.weights, s, Wb, rows, cols, r0, r1, a, 0, 1, y);
   });
 }
 

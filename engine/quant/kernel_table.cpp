@@ -11,6 +11,7 @@
 #include "engine/quant/cpu_features.h"
 #include "engine/quant/kernels.h"
 #include "engine/quant/legacy_quants.h"
+#include "engine/quant/tile_kernels.h"
 
 #if __has_include("engine/quant/k_quants.h")
 #include "engine/quant/k_quants.h"
@@ -120,6 +121,29 @@ TypeKernels weight_format(bool fast, GgmlType type, GgmlType vec_dot_type, Dequa
                      pick(fast, dot_fast, dot), dot};
 }
 
+// Tile kernels (tile_kernels.h) of the formats that have one; the scalar twin is the format's
+// scalar vec_dot pair by pair.
+void attach_tiles(Table& t, bool fast) {
+  using T = GgmlType;
+  const auto set = [&](T type, VecDotTileFn fast_fn, VecDotTileFn scalar_fn) {
+    const auto i = static_cast<uint32_t>(type);
+    if (!t.present[i]) return;
+    t.entry[i].vec_dot_tile = pick(fast, fast_fn, scalar_fn);
+    t.entry[i].vec_dot_tile_scalar = scalar_fn;
+  };
+  set(T::Q4_0, vec_dot_tile_q4_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q4_0_q8_0_scalar>);
+  set(T::Q4_1, vec_dot_tile_q4_1_q8_1_avx2, vec_dot_tile_by_pairs<vec_dot_q4_1_q8_1_scalar>);
+  set(T::Q5_0, vec_dot_tile_q5_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q5_0_q8_0_scalar>);
+  set(T::Q5_1, vec_dot_tile_q5_1_q8_1_avx2, vec_dot_tile_by_pairs<vec_dot_q5_1_q8_1_scalar>);
+  set(T::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q8_0_q8_0_scalar>);
+  set(T::IQ4_NL, vec_dot_tile_iq4_nl_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_iq4_nl_q8_0_scalar>);
+#if PW_HAVE_K_QUANTS
+  set(T::Q4_K, vec_dot_tile_q4_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q4_K_q8_K_scalar>);
+  set(T::Q5_K, vec_dot_tile_q5_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q5_K_q8_K_scalar>);
+  set(T::Q6_K, vec_dot_tile_q6_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q6_K_q8_K_scalar>);
+#endif
+}
+
 Table build(bool fast) {
   using T = GgmlType;
   Table t;
@@ -175,6 +199,7 @@ Table build(bool fast) {
          pick<QuantizeRowFn>(fast, quantize_row_q8_K_avx2, quantize_row_q8_K), quantize_row_q8_K,
          quantize_row_q8_K, nullptr, nullptr});
 #endif
+  attach_tiles(t, fast);
   if constexpr (kHas_dequantize_row_iq4_xs && kHas_vec_dot_iq4_xs_q8_K_scalar) {
     t.add(weight_format(fast, T::IQ4_XS, T::Q8_K, optional_dequantize_row_iq4_xs_avx2(),
                         optional_dequantize_row_iq4_xs(), optional_quantize_row_iq4_xs(),

@@ -6,6 +6,7 @@
 //   pw::quant::kernels_for(k->vec_dot_type)->quantize_row(x, act.data(), n);   // activations -> Q8_K
 //   float y = k->vec_dot(n, weight_row, act.data());                          // fastest for this CPU
 //   float y_ref = k->vec_dot_scalar(n, weight_row, act.data());               // plain C++ twin
+//   if (k->vec_dot_tile) k->vec_dot_tile(n, W, w_row_bytes, 4, acts, act_row_bytes, 2, y, rows);  // 4x2 outputs
 //   kernels_for(GgmlType::Q8_0)->quantize_row_reference(w, out, n);          // model files, like llama-quantize
 //
 // Rules (must not change):
@@ -19,6 +20,7 @@
 //   vec_dot_scalar within float rounding; dequantize_row with dequantize_row_scalar bit for bit.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "engine/tensor/ggml_type.h"
@@ -32,6 +34,11 @@ using QuantizeRowFn = void (*)(const float* src, void* dst, int64_t n);
 // Dot product of one weight row (this type) with one activation row already quantized to
 // `vec_dot_type`, over n values.
 using VecDotFn = float (*)(int64_t n, const void* weight_row, const void* act_row);
+// nr (1..kTileRows) weight rows x nt (1..kTileTokens) activation rows in one call
+// (engine/quant/tile_kernels.h): y[t * y_stride + r] = dot(row r at w + r * w_stride,
+// activation row t at a + t * a_stride).
+using VecDotTileFn = void (*)(int64_t n, const void* w, size_t w_stride, int nr, const void* a, size_t a_stride,
+                              int nt, float* y, size_t y_stride);
 
 struct TypeKernels {
   GgmlType type;
@@ -50,6 +57,11 @@ struct TypeKernels {
   QuantizeRowFn quantize_row_reference;
   VecDotFn vec_dot;                 // fastest available; null for activation-only formats
   VecDotFn vec_dot_scalar;
+  // Tiles of vec_dot (decode: 4 rows x 1 token; prompt: 4 rows x 2 tokens), the same exact
+  // integer block sums per pair; see tile_kernels.h. Null for formats without a tile kernel:
+  // callers then use vec_dot pair by pair. vec_dot_tile_scalar is the twin tests compare with.
+  VecDotTileFn vec_dot_tile = nullptr;
+  VecDotTileFn vec_dot_tile_scalar = nullptr;
 };
 
 // nullptr when this build cannot compute with the type.

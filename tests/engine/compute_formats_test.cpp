@@ -149,7 +149,9 @@ void expect_within_reference(const Case& c, const std::vector<float>& y, bool co
       << what << ": errors larger than activation rounding explains";
 }
 
-// y must be exactly vec_dot(row, activations converted by the activation kernels).
+// y must be exactly the format's dot product of (row, activations converted by the activation
+// kernels): its tile kernel (any tile shape gives the same bits, quant_tile_test.cpp) when it
+// has one, else vec_dot.
 void expect_one_vec_dot_per_output(const Case& c, const std::vector<float>& y, const std::string& what) {
   const GgmlType at = c.mk.weights->vec_dot_type;
   const size_t abytes = *row_size_bytes(at, static_cast<uint64_t>(c.cols));
@@ -162,7 +164,13 @@ void expect_one_vec_dot_per_output(const Case& c, const std::vector<float>& y, c
       a = act.data();
     }
     for (int64_t r = 0; r < c.rows; ++r) {
-      const float want = c.mk.weights->vec_dot(c.cols, c.w.data() + static_cast<size_t>(r) * c.row_bytes, a);
+      const uint8_t* row = c.w.data() + static_cast<size_t>(r) * c.row_bytes;
+      float want = 0;
+      if (c.mk.weights->vec_dot_tile) {
+        c.mk.weights->vec_dot_tile(c.cols, row, c.row_bytes, 1, a, 0, 1, &want, 1);
+      } else {
+        want = c.mk.weights->vec_dot(c.cols, row, a);
+      }
       ASSERT_EQ(y[static_cast<size_t>(t * c.rows + r)], want) << what << " token " << t << " row " << r;
     }
   }

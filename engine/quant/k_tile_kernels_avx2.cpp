@@ -1,0 +1,231 @@
+// AVX2 tiles of the K-quants with the most weight in real models (Q4_K, Q5_K, Q6_K) against
+// Q8_K activations: up to kTileRows weight rows x kTileTokens activation rows per call. See
+// tile_kernels.h; the per-block integer arithmetic is that of k_quants_dot_avx2.cpp.
+//
+// Per super-block (256 values) and pair (row, token) the integer sum of sub-block scale x
+// (codes . activations) is exact in 8 int32 lanes; it is converted once and added with one FMA
+// by d_w * d_a. Q4_K/Q5_K mins: m_j * (bsum_2j + bsum_2j+1) in 8 int32 lanes (one madd with
+// the mins duplicated per 16-value group), added with a second FMA by -dmin_w * d_a. Q6_K's
+// -32 offset goes into the integer sum (-32 * scale_j * bsum_j), as in the vec_dot kernel.
+// The nibble/bit unpacking and the scale broadcasts are done once per row for all tokens of
+// the tile; activation loads once per token for all rows (they come from L1 anyway).
+#include <immintrin.h>
+
+#include <type_traits>
+
+#include "engine/quant/k_quants.h"
+#include "engine/quant/k_quants_avx2_common.h"
+#include "engine/quant/tile_kernels.h"
+
+namespace pw::quant {
+namespace {
+
+constexpr int kPrefetch = 512;
+
+inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+
+inline __m256i scaled_dot(__m256i q, __m256i a, __m256i scales) {
+  return _mm256_madd_epi16(_mm256_maddubs_epi16(q, a), scales);
+}
+
+template <typename Block>
+inline void prefetch_block(const Block* b) {
+  const char* p = reinterpret_cast<const char*>(b) + kPrefetch;
+  for (size_t off = 0; off < sizeof(Block); off += 64) _mm_prefetch(p + off, _MM_HINT_T0);
+}
+
+template <int NR, int NT>
+inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
+  #pragma GCC unroll 4
+  for (int t = 0; t < NT; ++t)
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = avx2::hsum_ps(acc[r][t]);
+}
+
+// Q4_K (kFive = false) and Q5_K (kFive = true).
+template <bool kFive, int NR, int NT>
+void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+  using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
+  const __m256i low4 = _mm256_set1_epi8(0x0F);
+  const __m256i bit4 = _mm256_set1_epi8(0x10);
+  // Bytes 8..15 (the mins) each twice: one int16 per 16-value group of activations.
+  const __m128i dup_mins = _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+  __m256 acc[NR][NT];
+  #pragma GCC unroll 4
+  for (auto& row : acc)
+    #pragma GCC unroll 4
+    for (auto& v : row) v = _mm256_setzero_ps();
+  for (int64_t b = 0; b < n / kQK_K; ++b) {
+    const WB* x[NR];
+    __m256i scales[NR], mins[NR];
+    [[maybe_unused]] __m256i qh[NR];
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) {
+      x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
+      prefetch_block(x[r]);
+      const __m128i sc_mn = avx2::unpack_scales_mins_k4_sse(x[r]->scales);
+      scales[r] = avx2::dup_lane0(_mm256_cvtepu8_epi16(sc_mn));
+      mins[r] = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(sc_mn, dup_mins));
+      if constexpr (kFive) qh[r] = load32(x[r]->qh);
+    }
+    const BlockQ8K* yb[NT];
+    #pragma GCC unroll 4
+    for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
+    __m256i isum[NR][NT];
+    #pragma GCC unroll 4
+    for (auto& row : isum)
+      #pragma GCC unroll 4
+      for (auto& v : row) v = _mm256_setzero_si256();
+#pragma GCC unroll 4
+    for (int p = 0; p < 4; ++p) {  // 64 values: sub-blocks 2p (low nibbles) and 2p+1 (high)
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) {
+        const __m256i q = load32(x[r]->qs + 32 * p);
+        __m256i lo = _mm256_and_si256(q, low4);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+        if constexpr (kFive) {
+          lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(qh[r], 4), bit4));
+          hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(qh[r], 3), bit4));
+          qh[r] = _mm256_srli_epi16(qh[r], 2);
+        }
+        const __m256i s_lo = avx2::broadcast_scale(scales[r], 2 * p);
+        const __m256i s_hi = avx2::broadcast_scale(scales[r], 2 * p + 1);
+        #pragma GCC unroll 4
+        for (int t = 0; t < NT; ++t) {
+          const int8_t* at = yb[t]->qs + 64 * p;
+          isum[r][t] = _mm256_add_epi32(isum[r][t], scaled_dot(lo, load32(at), s_lo));
+          isum[r][t] = _mm256_add_epi32(isum[r][t], scaled_dot(hi, load32(at + 32), s_hi));
+        }
+      }
+    }
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) {
+      const float d = _cvtsh_ss(x[r]->d);
+      const float dmin = _cvtsh_ss(x[r]->dmin);
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) {
+        const __m256i msum = _mm256_madd_epi16(mins[r], load32(yb[t]->bsums));
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(-dmin * yb[t]->d), _mm256_cvtepi32_ps(msum), acc[r][t]);
+      }
+    }
+  }
+  store<NR, NT>(acc, y, ys);
+}
+
+template <int NR, int NT>
+void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+  const __m256i low4 = _mm256_set1_epi8(0x0F);
+  const __m256i bits45 = _mm256_set1_epi8(0x30);
+  const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);
+  const __m256i ctrl2 = avx2::pair_ctrl(2), ctrl3 = avx2::pair_ctrl(3);
+  __m256 acc[NR][NT];
+  #pragma GCC unroll 4
+  for (auto& row : acc)
+    #pragma GCC unroll 4
+    for (auto& v : row) v = _mm256_setzero_ps();
+  for (int64_t b = 0; b < n / kQK_K; ++b) {
+    const BlockQ6K* x[NR];
+    __m256i sc16[NR];
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) {
+      x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
+      prefetch_block(x[r]);
+      sc16[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
+    }
+    const BlockQ8K* yb[NT];
+    #pragma GCC unroll 4
+    for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
+    __m256i isum[NR][NT];
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r)
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t)  // the -32 offset: -32 * sum_j sc_j * bsum_j
+        isum[r][t] = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                      _mm256_slli_epi32(_mm256_madd_epi16(sc16[r], load32(yb[t]->bsums)), 5));
+#pragma GCC unroll 2
+    for (int h = 0; h < 2; ++h) {  // 128 values each
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) {
+        const __m256i sc = h == 0 ? avx2::dup_lane0(sc16[r]) : avx2::dup_lane1(sc16[r]);
+        const __m256i ql0 = load32(x[r]->ql + 64 * h);
+        const __m256i ql1 = load32(x[r]->ql + 64 * h + 32);
+        const __m256i qh = load32(x[r]->qh + 32 * h);
+        const __m256i q0 =
+            _mm256_or_si256(_mm256_and_si256(ql0, low4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), bits45));
+        const __m256i q1 =
+            _mm256_or_si256(_mm256_and_si256(ql1, low4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), bits45));
+        const __m256i q2 =
+            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low4), _mm256_and_si256(qh, bits45));
+        const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low4),
+                                           _mm256_and_si256(_mm256_srli_epi16(qh, 2), bits45));
+        const __m256i s0 = _mm256_shuffle_epi8(sc, ctrl0), s1 = _mm256_shuffle_epi8(sc, ctrl1);
+        const __m256i s2 = _mm256_shuffle_epi8(sc, ctrl2), s3 = _mm256_shuffle_epi8(sc, ctrl3);
+        #pragma GCC unroll 4
+        for (int t = 0; t < NT; ++t) {
+          const int8_t* ah = yb[t]->qs + 128 * h;
+          __m256i s = _mm256_add_epi32(scaled_dot(q0, load32(ah), s0), scaled_dot(q1, load32(ah + 32), s1));
+          s = _mm256_add_epi32(s, _mm256_add_epi32(scaled_dot(q2, load32(ah + 64), s2), scaled_dot(q3, load32(ah + 96), s3)));
+          isum[r][t] = _mm256_add_epi32(isum[r][t], s);
+        }
+      }
+    }
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) {
+      const float d = _cvtsh_ss(x[r]->d);
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t)
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
+    }
+  }
+  store<NR, NT>(acc, y, ys);
+}
+
+enum class Kind { Q4K, Q5K, Q6K };
+
+template <Kind K, int NR, int NT>
+void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+  if constexpr (K == Kind::Q6K)
+    tile_q6_K<NR, NT>(n, w, ws, a, as, y, ys);
+  else
+    tile_q45_K<K == Kind::Q5K, NR, NT>(n, w, ws, a, as, y, ys);
+}
+
+template <Kind K, int NR>
+void tile_nt(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, int nt, float* y, size_t ys) {
+  static_assert(kTileTokens == 2);
+  if (nt == 2)
+    tile<K, NR, 2>(n, w, ws, a, as, y, ys);
+  else
+    tile<K, NR, 1>(n, w, ws, a, as, y, ys);
+}
+
+template <Kind K>
+void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y, size_t ys) {
+  static_assert(kTileRows == 4);
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  switch (nr) {
+    case 4: tile_nt<K, 4>(n, wb, ws, ab, as, nt, y, ys); break;
+    case 3: tile_nt<K, 3>(n, wb, ws, ab, as, nt, y, ys); break;
+    case 2: tile_nt<K, 2>(n, wb, ws, ab, as, nt, y, ys); break;
+    default: tile_nt<K, 1>(n, wb, ws, ab, as, nt, y, ys); break;
+  }
+}
+
+}  // namespace
+
+void vec_dot_tile_q4_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Kind::Q4K>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_q5_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Kind::Q5K>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_q6_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Kind::Q6K>(n, w, ws, nr, a, as, nt, y, ys);
+}
+
+}  // namespace pw::quant

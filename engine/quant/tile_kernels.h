@@ -1,0 +1,59 @@
+// Tiles of dot products: several weight rows against several activation rows in one call, so a
+// weight block is unpacked once for all the tokens of a tile and an activation block is loaded
+// once for all its rows. compute::matvec (1 token) and the batched quantized path of
+// compute::matmul (prompt processing) go through these; reach them via kernels.h
+// (TypeKernels::vec_dot_tile), not by name.
+//
+//   // y[t * y_stride + r] = dot(weight row r, activation row t), r < nr <= kTileRows, t < nt <= kTileTokens
+//   k->vec_dot_tile(n, W, w_row_bytes, 4, A, a_row_bytes, 2, y, rows);
+//
+// Rules (must not change):
+// - Each output is made of the same exact integer block sums as vec_dot, scaled and accumulated in
+//   block order in one float accumulator per (row, token); the result of a pair never depends
+//   on nr, nt or on which tile it was in. So matvec and the batched path give bit-identical
+//   outputs for any thread count, tile split and batch size (the model tests rely on it).
+// - Against vec_dot (and the scalar twins) only the order of float additions differs; the
+//   tests bound that difference like vec_dot's own (tests/engine/quant_tile_test.cpp).
+// - _avx2 functions only after cpu_features().avx2_fma_f16c. Their scalar twin is the format's
+//   vec_dot_*_scalar applied pair by pair (vec_dot_tile_by_pairs below).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pw::quant {
+
+inline constexpr int kTileRows = 4;    // most weight rows per vec_dot_tile call
+inline constexpr int kTileTokens = 2;  // most activation rows per vec_dot_tile call
+
+// Fast tiles (AVX2, tile_kernels_avx2.cpp / k_tile_kernels_avx2.cpp).
+void vec_dot_tile_q4_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+void vec_dot_tile_q4_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+void vec_dot_tile_q5_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+void vec_dot_tile_q5_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+void vec_dot_tile_q8_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+void vec_dot_tile_iq4_nl_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys);
+void vec_dot_tile_q4_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+void vec_dot_tile_q5_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+void vec_dot_tile_q6_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys);
+
+// Scalar twin of any tile: vec_dot (normally a format's vec_dot_*_scalar) per (row, token) pair.
+template <float (*Dot)(int64_t, const void*, const void*)>
+void vec_dot_tile_by_pairs(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y,
+                           size_t ys) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  for (int t = 0; t < nt; ++t)
+    for (int r = 0; r < nr; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = Dot(n, wb + r * ws, ab + t * as);
+}
+
+}  // namespace pw::quant

@@ -1,0 +1,191 @@
+// AVX2 tiles of the 32-value block formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL): up to
+// kTileRows weight rows x kTileTokens activation rows per call. See tile_kernels.h.
+//
+// Per block: each weight row's block is unpacked once (codes, |codes| for the sign trick, its
+// F16 scale converted once) and each activation block loaded once; every (row, token) pair then
+// costs one maddubs + madd (exact int32 lanes, as in legacy_vec_dot_avx2.cpp), one conversion
+// and one FMA into the pair's own accumulator. With 1 token (decode) this is 4 rows per
+// iteration: 4 independent FMA chains, and the activation block is loaded once for 4 rows.
+// Q4_1/Q5_1 add m * s per block into a second per-pair accumulator (4 lanes, only lane 0 used).
+//
+// Weights are streamed from memory in decode: each row's next bytes are prefetched kPrefetch
+// bytes ahead so the 4 row streams of a tile keep enough requests in flight.
+#include <immintrin.h>
+
+#include <type_traits>
+
+#include "engine/quant/avx2_helpers.h"
+#include "engine/quant/legacy_blocks.h"
+#include "engine/quant/tile_kernels.h"
+
+namespace pw::quant {
+namespace {
+
+constexpr int kPrefetch = 512;
+
+inline float f16_to_f32(uint16_t h) { return _cvtsh_ss(h); }
+
+// One unpacked weight block.
+struct WBlock {
+  __m256i codes;  // signed codes (kSigned) or unsigned codes
+  __m256i abs;    // |codes| (kSigned only)
+  float d;
+  float m;        // minimum (kWithMin only)
+};
+
+struct Q4_0 {
+  using Block = BlockQ4_0;
+  static constexpr bool kSigned = true, kWithMin = false;
+  static __m256i codes(const Block& b) { return _mm256_sub_epi8(avx2::nibbles_32(b.qs), _mm256_set1_epi8(8)); }
+};
+struct Q5_0 {
+  using Block = BlockQ5_0;
+  static constexpr bool kSigned = true, kWithMin = false;
+  static __m256i codes(const Block& b) {
+    const __m256i high = _mm256_and_si256(avx2::bits_to_bytes_32(b.qh), _mm256_set1_epi8(0x10));
+    return _mm256_sub_epi8(_mm256_or_si256(avx2::nibbles_32(b.qs), high), _mm256_set1_epi8(16));
+  }
+};
+struct Q8_0 {
+  using Block = BlockQ8_0;
+  static constexpr bool kSigned = true, kWithMin = false;
+  static __m256i codes(const Block& b) { return avx2::load256(b.qs); }
+};
+struct IQ4_NL {
+  using Block = BlockIq4Nl;
+  static constexpr bool kSigned = true, kWithMin = false;
+  static __m256i codes(const Block& b) {
+    const __m256i levels = _mm256_broadcastsi128_si256(avx2::load128(kIq4NlValues));
+    return _mm256_shuffle_epi8(levels, avx2::nibbles_32(b.qs));
+  }
+};
+struct Q4_1 {
+  using Block = BlockQ4_1;
+  static constexpr bool kSigned = false, kWithMin = true;
+  static __m256i codes(const Block& b) { return avx2::nibbles_32(b.qs); }
+};
+struct Q5_1 {
+  using Block = BlockQ5_1;
+  static constexpr bool kSigned = false, kWithMin = true;
+  static __m256i codes(const Block& b) {
+    const __m256i high = _mm256_and_si256(avx2::bits_to_bytes_32(b.qh), _mm256_set1_epi8(0x10));
+    return _mm256_or_si256(avx2::nibbles_32(b.qs), high);
+  }
+};
+
+template <typename F>
+inline WBlock unpack(const typename F::Block& b) {
+  WBlock w{};
+  w.codes = F::codes(b);
+  if constexpr (F::kSigned) w.abs = _mm256_sign_epi8(w.codes, w.codes);
+  w.d = f16_to_f32(b.d);
+  if constexpr (F::kWithMin) w.m = f16_to_f32(b.m);
+  return w;
+}
+
+// Activation block: Q8_0 (d, qs) or Q8_1 (d, s, qs).
+template <typename F>
+using ActBlock = std::conditional_t<F::kWithMin, BlockQ8_1, BlockQ8_0>;
+
+template <typename F, int NR, int NT>
+void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+  using WB = typename F::Block;
+  using AB = ActBlock<F>;
+  const int64_t nb = n / kLegacyBlock;
+  __m256 acc[NR][NT];
+  __m128 macc[NR][NT];
+  #pragma GCC unroll 4
+  for (int r = 0; r < NR; ++r)
+    #pragma GCC unroll 4
+    for (int t = 0; t < NT; ++t) {
+      acc[r][t] = _mm256_setzero_ps();
+      macc[r][t] = _mm_setzero_ps();
+    }
+  for (int64_t b = 0; b < nb; ++b) {
+    WBlock wb[NR];
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) {
+      const auto* row = w + static_cast<size_t>(r) * ws;
+      _mm_prefetch(reinterpret_cast<const char*>(row + static_cast<size_t>(b) * sizeof(WB) + kPrefetch), _MM_HINT_T0);
+      wb[r] = unpack<F>(reinterpret_cast<const WB*>(row)[b]);
+    }
+    #pragma GCC unroll 4
+    for (int t = 0; t < NT; ++t) {
+      const AB& ab = reinterpret_cast<const AB*>(a + static_cast<size_t>(t) * as)[b];
+      const __m256i aq = avx2::load256(ab.qs);
+      const float da = f16_to_f32(ab.d);
+      [[maybe_unused]] float sa = 0.0f;
+      if constexpr (F::kWithMin) sa = f16_to_f32(ab.s);
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) {
+        __m256i lanes;
+        if constexpr (F::kSigned)
+          lanes = avx2::dot_u8_s8(wb[r].abs, _mm256_sign_epi8(aq, wb[r].codes));
+        else
+          lanes = avx2::dot_u8_s8(wb[r].codes, aq);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(wb[r].d * da), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+        if constexpr (F::kWithMin)
+          macc[r][t] = _mm_fmadd_ss(_mm_set_ss(wb[r].m), _mm_set_ss(sa), macc[r][t]);
+      }
+    }
+  }
+  #pragma GCC unroll 4
+  for (int t = 0; t < NT; ++t)
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) {
+      float v = avx2::hsum(acc[r][t]);
+      if constexpr (F::kWithMin) v += _mm_cvtss_f32(macc[r][t]);
+      y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = v;
+    }
+}
+
+template <typename F, int NR>
+void tile_nt(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, int nt, float* y, size_t ys) {
+  static_assert(kTileTokens == 2);
+  if (nt == 2)
+    tile<F, NR, 2>(n, w, ws, a, as, y, ys);
+  else
+    tile<F, NR, 1>(n, w, ws, a, as, y, ys);
+}
+
+template <typename F>
+void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y, size_t ys) {
+  static_assert(kTileRows == 4);
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  switch (nr) {
+    case 4: tile_nt<F, 4>(n, wb, ws, ab, as, nt, y, ys); break;
+    case 3: tile_nt<F, 3>(n, wb, ws, ab, as, nt, y, ys); break;
+    case 2: tile_nt<F, 2>(n, wb, ws, ab, as, nt, y, ys); break;
+    default: tile_nt<F, 1>(n, wb, ws, ab, as, nt, y, ys); break;
+  }
+}
+
+}  // namespace
+
+void vec_dot_tile_q4_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Q4_0>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_q4_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Q4_1>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_q5_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Q5_0>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_q5_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Q5_1>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_q8_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                 float* y, size_t ys) {
+  tile_any<Q8_0>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_iq4_nl_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys) {
+  tile_any<IQ4_NL>(n, w, ws, nr, a, as, nt, y, ys);
+}
+
+}  // namespace pw::quant

@@ -1,0 +1,153 @@
+// Tile kernels (engine/quant/tile_kernels.h) against their scalar twins (vec_dot_*_scalar pair
+// by pair) for every format that has one, on random quantized rows of several lengths and for
+// every tile shape; and the rule the model relies on: a pair's result is bit-identical whatever
+// tile it is computed in (1x1 ... kTileRows x kTileTokens), so decode and batched prompts agree.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/quant/cpu_features.h"
+#include "engine/quant/kernels.h"
+#include "engine/quant/tile_kernels.h"
+#include "engine/tensor/ggml_type.h"
+
+namespace pw::quant {
+namespace {
+
+struct Rows {
+  std::vector<uint8_t> bytes;
+  std::vector<float> values;  // the floats they were quantized from
+  size_t row_bytes = 0;
+};
+
+// `count` rows of n values of `type`, quantized from normal values whose spread changes from
+// row to row (so the per-block scales differ a lot).
+Rows make_rows(const TypeKernels& k, int64_t n, int count, std::mt19937& rng) {
+  Rows r;
+  r.row_bytes = static_cast<size_t>(*row_size_bytes(k.type, static_cast<uint64_t>(n)));
+  r.bytes.resize(r.row_bytes * static_cast<size_t>(count));
+  r.values.resize(static_cast<size_t>(n) * static_cast<size_t>(count));
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  std::uniform_real_distribution<float> spread(0.01f, 4.0f);
+  for (int i = 0; i < count; ++i) {
+    float* v = r.values.data() + static_cast<size_t>(i) * static_cast<size_t>(n);
+    for (int64_t j = 0; j < n; ++j) v[j] = nd(rng) * (j % 32 == 0 ? spread(rng) : 1.0f) + (i % 3 == 1 ? 0.3f : 0.0f);
+    k.quantize_row(v, r.bytes.data() + static_cast<size_t>(i) * r.row_bytes, n);
+  }
+  return r;
+}
+
+std::vector<GgmlType> tiled_formats() {
+  std::vector<GgmlType> out;
+  for (uint32_t id = 0; id < kGgmlTypeCount; ++id) {
+    if (!is_known_type(id)) continue;
+    const TypeKernels* k = kernels_for(static_cast<GgmlType>(id));
+    if (k && k->vec_dot_tile) out.push_back(k->type);
+  }
+  return out;
+}
+
+TEST(QuantTile, MainFormatsHaveTiles) {
+  for (GgmlType t : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::Q8_0, GgmlType::IQ4_NL,
+                     GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K}) {
+    const TypeKernels* k = kernels_for(t);
+    const TypeKernels* s = scalar_kernels_for(t);
+    ASSERT_NE(k, nullptr) << type_name(t);
+    EXPECT_NE(k->vec_dot_tile, nullptr) << type_name(t);
+    EXPECT_NE(k->vec_dot_tile_scalar, nullptr) << type_name(t);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->vec_dot_tile, s->vec_dot_tile_scalar) << type_name(t) << ": scalar table must use the twin";
+    if (cpu_features().avx2_fma_f16c) {
+      EXPECT_NE(k->vec_dot_tile, k->vec_dot_tile_scalar) << type_name(t);
+    }
+  }
+}
+
+TEST(QuantTile, FastAgreesWithScalarTwinAndIsTileShapeIndependent) {
+  ASSERT_TRUE(cpu_features().avx2_fma_f16c) << "AVX2/FMA/F16C needed to compare the fast tiles";
+  std::mt19937 rng(21);
+  for (GgmlType type : tiled_formats()) {
+    const TypeKernels& k = *kernels_for(type);
+    const TypeKernels& ak = *kernels_for(k.vec_dot_type);
+    const int64_t block = static_cast<int64_t>(type_info(type).block_size);
+    for (int64_t n : {block, 3 * block, 4096 + 2 * block}) {
+      if (n % static_cast<int64_t>(type_info(k.vec_dot_type).block_size) != 0) continue;
+      const Rows w = make_rows(k, n, kTileRows, rng);
+      const Rows a = make_rows(ak, n, kTileTokens, rng);
+      // Reference: 1x1 tiles of the fast kernel; scalar twin for the whole tile.
+      std::vector<float> one(kTileRows * kTileTokens), twin(kTileRows * kTileTokens);
+      for (int t = 0; t < kTileTokens; ++t)
+        for (int r = 0; r < kTileRows; ++r)
+          k.vec_dot_tile(n, w.bytes.data() + r * w.row_bytes, w.row_bytes, 1, a.bytes.data() + t * a.row_bytes,
+                         a.row_bytes, 1, &one[static_cast<size_t>(t * kTileRows + r)], kTileRows);
+      k.vec_dot_tile_scalar(n, w.bytes.data(), w.row_bytes, kTileRows, a.bytes.data(), a.row_bytes, kTileTokens,
+                            twin.data(), kTileRows);
+      for (int t = 0; t < kTileTokens; ++t)
+        for (int r = 0; r < kTileRows; ++r) {
+          const size_t i = static_cast<size_t>(t * kTileRows + r);
+          // Float summation order is all that differs: a few units of roundoff of sum |w * a|.
+          double magnitude = 0;
+          for (int64_t j = 0; j < n; ++j)
+            magnitude += std::fabs(static_cast<double>(w.values[static_cast<size_t>(r * n + j)]) *
+                                   a.values[static_cast<size_t>(t * n + j)]);
+          const double tol = 2e-5 * magnitude + 1e-6;
+          EXPECT_NEAR(one[i], twin[i], tol) << type_name(type) << " n=" << n << " r=" << r << " t=" << t;
+          const float by_vec_dot =
+              k.vec_dot(n, w.bytes.data() + r * w.row_bytes, a.bytes.data() + t * a.row_bytes);
+          EXPECT_NEAR(one[i], by_vec_dot, tol) << type_name(type) << " n=" << n << " vs vec_dot";
+        }
+      // Every tile shape gives the 1x1 result bit for bit.
+      for (int nr = 1; nr <= kTileRows; ++nr)
+        for (int nt = 1; nt <= kTileTokens; ++nt) {
+          std::vector<float> y(kTileRows * kTileTokens, -7.0f);
+          k.vec_dot_tile(n, w.bytes.data(), w.row_bytes, nr, a.bytes.data(), a.row_bytes, nt, y.data(), kTileRows);
+          for (int t = 0; t < kTileTokens; ++t)
+            for (int r = 0; r < kTileRows; ++r) {
+              const size_t i = static_cast<size_t>(t * kTileRows + r);
+              if (r < nr && t < nt) {
+                EXPECT_EQ(std::memcmp(&y[i], &one[i], sizeof(float)), 0)
+                    << type_name(type) << " n=" << n << " tile " << nr << "x" << nt << " r=" << r << " t=" << t << ": "
+                    << y[i] << " vs " << one[i];
+              } else {
+                EXPECT_EQ(y[i], -7.0f) << type_name(type) << ": wrote outside the tile";
+              }
+            }
+        }
+    }
+  }
+}
+
+// The tolerance above must be far below what a real mistake changes: results of different
+// weight rows against the same activations (what a wrong row, block or scale gives) spread over
+// many times the tolerance.
+TEST(QuantTile, ToleranceIsFarBelowRowToRowDifferences) {
+  std::mt19937 rng(5);
+  for (GgmlType type : tiled_formats()) {
+    const TypeKernels& k = *kernels_for(type);
+    const TypeKernels& ak = *kernels_for(k.vec_dot_type);
+    const int64_t n = 1024;
+    const int count = 8;
+    const Rows w = make_rows(k, n, count, rng);
+    const Rows a = make_rows(ak, n, 1, rng);
+    double lo = 1e30, hi = -1e30, worst_tol = 0;
+    for (int r = 0; r < count; ++r) {
+      float y = 0;
+      k.vec_dot_tile(n, w.bytes.data() + r * w.row_bytes, w.row_bytes, 1, a.bytes.data(), a.row_bytes, 1, &y, 1);
+      double magnitude = 0;
+      for (int64_t j = 0; j < n; ++j)
+        magnitude += std::fabs(static_cast<double>(w.values[static_cast<size_t>(r * n + j)]) * a.values[static_cast<size_t>(j)]);
+      lo = std::min<double>(lo, y);
+      hi = std::max<double>(hi, y);
+      worst_tol = std::max(worst_tol, 2e-5 * magnitude + 1e-6);
+    }
+    EXPECT_GT(hi - lo, 50 * worst_tol) << type_name(type);
+  }
+}
+
+}  // namespace
+}  // namespace pw::quant
