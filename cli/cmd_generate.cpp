@@ -10,7 +10,8 @@
 //   --system S          a system message (with --chat; folded into the user turn when the
 //                       template refuses a system role)
 //   --stop S            stop when the text S appears (repeatable); S itself is not printed
-// Ctrl-C stops the generation cleanly: the text so far is printed, the exit code is 130.
+//   --ignore-eos        do not stop at end-of-generation tokens (benchmarks, tests)
+// Ctrl-C (or SIGTERM) stops the generation cleanly: the text so far is printed, the exit code is 130.
 // Only the generated text goes to stdout (a newline is added at the end on a terminal only), so
 // the output of a greedy run can be compared byte for byte.
 // Errors: "pagewise-cli generate: problem" and exit code 1; bad usage exits with 2.
@@ -26,35 +27,13 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/stop_signals.h"
 #include "engine/chat/chat_format.h"
 #include "engine/generate/text_generator.h"
 #include "engine/model/model.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace {
-
-std::atomic<bool> g_cancel{false};
-
-extern "C" void on_interrupt(int) { g_cancel.store(true); }
-
-// Ctrl-C cancels the generation; the handler is one-shot (SA_RESETHAND) so a second Ctrl-C
-// ends the process the usual way if something hangs.
-class InterruptCancels {
- public:
-  InterruptCancels() {
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_);
-  }
-  ~InterruptCancels() { sigaction(SIGINT, &old_, nullptr); }
-  InterruptCancels(const InterruptCancels&) = delete;
-  InterruptCancels& operator=(const InterruptCancels&) = delete;
-
- private:
-  struct sigaction old_ {};
-};
 
 int fail(const std::string& message) {
   std::cerr << "pagewise-cli generate: " << message << "\n";
@@ -104,6 +83,7 @@ int run_generate(pw::cli::Args& args) {
   const auto ctx_arg = args.take_option("ctx", "c");
   const auto system = args.take_option("system");
   const bool chat = args.take_flag("chat");
+  const bool ignore_eos = args.take_flag("ignore-eos");
   std::vector<std::string> stops;
   while (auto s = args.take_option("stop")) stops.push_back(*s);
   if (auto unknown = args.unknown_option()) return pw::cli::usage_error("generate", "unknown option '" + *unknown + "'");
@@ -136,7 +116,7 @@ int run_generate(pw::cli::Args& args) {
   if (!model) return fail(model.error().describe());
   auto tok = pw::tokenizer::Tokenizer::from_gguf((*model)->file());
   if (!tok) return fail(*model_path + ": " + tok.error().describe());
-  o.generate.stop_tokens = pw::generate::end_of_generation_tokens((*model)->file());
+  if (!ignore_eos) o.generate.stop_tokens = pw::generate::end_of_generation_tokens((*model)->file());
 
   std::vector<int32_t> prompt;
   if (chat) {
@@ -154,9 +134,8 @@ int run_generate(pw::cli::Args& args) {
   auto session = pw::model::Session::create(*model, so);
   if (!session) return fail(session.error().describe());
 
-  InterruptCancels interrupts;
-  g_cancel = false;
-  o.generate.cancel = &g_cancel;
+  pw::cli::StopSignals signals;  // Ctrl-C: stop after the current token, print what there is
+  o.generate.cancel = &signals.flag();
   auto r = pw::generate::generate_text(*session, **tok, prompt, o, [](std::string_view piece) {
     std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     std::cout.flush();
@@ -180,5 +159,5 @@ int run_generate(pw::cli::Args& args) {
 
 PW_CLI_COMMAND(generate, "generate",
                "generate -m MODEL -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R] "
-               "[--seed S] [-t THREADS] [-c CTX] [--chat] [--system S] [--stop S]...",
+               "[--seed S] [-t THREADS] [-c CTX] [--chat] [--system S] [--stop S]... [--ignore-eos]",
                "Continue PROMPT (or answer it with --chat) and stream the text to stdout", run_generate);

@@ -34,7 +34,14 @@ Result<GenerateResult> generate(model::Session& session, std::span<const int32_t
     result.reason = StopReason::Cancelled;
     return result;
   }
-  // The whole prompt must fit: fail before any work rather than evaluate part of it.
+  // Checked before any work, so that a bad prompt never leaves a partly evaluated one behind.
+  if (prompt.empty()) return Error(ErrorCode::InvalidArgument, "generate", "the prompt is empty");
+  const int n_vocab = session.model().n_vocab();
+  for (size_t i = 0; i < prompt.size(); ++i)
+    if (prompt[i] < 0 || prompt[i] >= n_vocab)
+      return Error(ErrorCode::InvalidArgument, "generate",
+                   "token id " + std::to_string(prompt[i]) + " at index " + std::to_string(i) +
+                       " is outside the vocabulary (0.." + std::to_string(n_vocab - 1) + ")");
   if (static_cast<int64_t>(prompt.size()) > session.n_ctx() - session.n_past())
     return Error(ErrorCode::ResourceLimit, "generate",
                  "the prompt has " + std::to_string(prompt.size()) + " tokens but the context has room for " +
