@@ -31,7 +31,7 @@
 
 namespace pw::quantize {
 
-inline constexpr uint64_t kDistinctRows = 256;
+inline constexpr uint64_t kDistinctRows = 32;
 
 struct TestModelRequest {
   const model::TestModelShape* shape = nullptr;

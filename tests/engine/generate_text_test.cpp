@@ -35,7 +35,8 @@ TEST(StopStrings, EarliestMatchWinsAndTheRestOfThePieceIsDropped) {
   EXPECT_EQ(m.matched_string(), "lo w");
   StopStringMatcher overlapping({"aab"});
   EXPECT_EQ(overlapping.push("aaa"), "a");  // "aa" could start "aab"
-  EXPECT_EQ(overlapping.push("b tail"), "a");
+  EXPECT_EQ(overlapping.push("b tail"), "");  // "aaab": the stop string starts at the second 'a'
+
   EXPECT_TRUE(overlapping.matched());
 }
 
