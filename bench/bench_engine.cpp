@@ -9,7 +9,10 @@
 // from an empty context (ttft_1500_s: its evaluation and the choice of the first token). Wall
 // time, all figures medians over `-r` repeats (each run's figures are in "runs"). peak_rss_mb
 // is the process's VmHWM: mapped weights touched + KV cache + scratch. load_average records how
-// busy the shared machine was (figures from a loaded machine are lower bounds).
+// busy the shared machine was (figures from a loaded machine are lower bounds). The *_per_cpu_s
+// figures divide by the process's CPU time per thread instead of wall time: what the threads
+// did while they actually had a core. On a machine shared with other jobs they estimate the
+// speed on idle cores (an under-estimate when workers spin while waiting, which counts as CPU).
 // Compare with llama.cpp's llama-bench -p 512 -n 128 on the same file and threads.
 #include <algorithm>
 #include <cstdlib>
@@ -94,24 +97,34 @@ int run_engine(std::vector<std::string>& args) {
 
   const std::vector<int32_t> ids = random_prompt(prompt, hp.n_vocab, 5);
   const std::vector<int32_t> long_ids = random_prompt(kTtftTokens, hp.n_vocab, 6);
-  std::vector<double> prompt_tps, gen_tps, ttft_s;
+  std::vector<double> prompt_tps, gen_tps, ttft_s, prompt_cpu_tps, gen_cpu_tps, ttft_cpu_s;
+  const int n_threads = threads > 0 ? threads : compute::physical_core_count();
+  // Seconds of CPU per thread spent since `since` (process CPU time / threads).
+  auto cpu_per_thread = [&](double since) { return (process_cpu_seconds() - since) / n_threads; };
   ordered_json runs = ordered_json::array();
   const double load_before = load_average_1min();
   for (int rep = 0; rep < repeats; ++rep) {
     ordered_json run;
+    double cpu0 = process_cpu_seconds();
     auto tp = time_prompt(*session, ids, false);
     if (!tp) return fail(tp.error());
     prompt_tps.push_back(prompt / *tp);
+    prompt_cpu_tps.push_back(prompt / cpu_per_thread(cpu0));
     run["prompt_tokens_per_s"] = round3(prompt_tps.back());
+    run["prompt_tokens_per_cpu_s"] = round3(prompt_cpu_tps.back());
     if (gen > 0) {
+      cpu0 = process_cpu_seconds();
       auto tg = time_decode(*session, gen, false);
       if (!tg) return fail(tg.error());
       gen_tps.push_back(gen / *tg);
+      gen_cpu_tps.push_back(gen / cpu_per_thread(cpu0));
       run["gen_tokens_per_s"] = round3(gen_tps.back());
+      run["gen_tokens_per_cpu_s"] = round3(gen_cpu_tps.back());
     }
     if (ttft) {
       // Time to first token: the prompt's evaluation plus picking the token from its logits.
       std::optional<Error> err;
+      const double cpu0 = process_cpu_seconds();
       const double t = time_once([&] {
         auto r = time_prompt(*session, long_ids, false);
         if (!r) err = r.error();
@@ -122,7 +135,9 @@ int run_engine(std::vector<std::string>& args) {
       });
       if (err) return fail(*err);
       ttft_s.push_back(t);
+      ttft_cpu_s.push_back(cpu_per_thread(cpu0));
       run["ttft_1500_s"] = round3(t);
+      run["ttft_1500_cpu_s"] = round3(ttft_cpu_s.back());
     }
     runs.push_back(run);
   }
@@ -132,13 +147,16 @@ int run_engine(std::vector<std::string>& args) {
   out["model"] = std::filesystem::path(model_path).filename().string();
   out["architecture"] = hp.architecture;
   out["file_mib"] = round3(static_cast<double>((*model)->file().file_size()) / (1 << 20));
-  out["threads"] = threads > 0 ? threads : compute::physical_core_count();
+  out["threads"] = n_threads;
   out["prompt_tokens"] = prompt;
   out["gen_tokens"] = gen;
   out["repeats"] = repeats;
   out["prompt_tokens_per_s"] = round3(median(prompt_tps));
   out["gen_tokens_per_s"] = gen > 0 ? ordered_json(round3(median(gen_tps))) : ordered_json(nullptr);
   out["ttft_1500_s"] = ttft ? ordered_json(round3(median(ttft_s))) : ordered_json(nullptr);
+  out["prompt_tokens_per_cpu_s"] = round3(median(prompt_cpu_tps));
+  out["gen_tokens_per_cpu_s"] = gen > 0 ? ordered_json(round3(median(gen_cpu_tps))) : ordered_json(nullptr);
+  out["ttft_1500_cpu_s"] = ttft ? ordered_json(round3(median(ttft_cpu_s))) : ordered_json(nullptr);
   out["peak_rss_mb"] = round3(peak_rss_mib());
   out["n_ctx"] = session->n_ctx();
   out["n_batch"] = session->n_batch();

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <span>
@@ -55,6 +56,13 @@ inline Result<double> time_decode(model::Session& session, int n, bool cpu_clock
   const double t = cpu_clock ? thread_cpu_time_once(fn) : time_once(fn);
   if (!st.ok()) return st.error();
   return t;
+}
+
+// CPU seconds used by the whole process (every thread) so far.
+inline double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 // Peak resident memory of this process (VmHWM) in MiB; 0 when unknown.

@@ -133,13 +133,13 @@ Result<TestModelPlan> plan_test_model(const TestModelRequest& request) {
 
 Result<TestModelReport> write_test_model(const TestModelRequest& request, const std::filesystem::path& out) {
   const auto start = std::chrono::steady_clock::now();
-  struct stat st {};
-  if (!request.overwrite && ::stat(out.c_str(), &st) == 0)
-    return Error(ErrorCode::InvalidArgument, out.string(), "already exists (allow overwriting to replace it)");
   auto vocab = open_vocab(request.vocab);
   if (!vocab) return vocab.error();
   auto plan = plan_with_vocab(request, static_cast<int64_t>(vocab->find("tokenizer.ggml.tokens")->size()));
   if (!plan) return plan.error();
+  struct stat st {};
+  if (!request.overwrite && ::stat(out.c_str(), &st) == 0)
+    return Error(ErrorCode::InvalidArgument, out.string(), "already exists (allow overwriting to replace it)");
   const model::TestModelShape& shape = *request.shape;
   const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
 

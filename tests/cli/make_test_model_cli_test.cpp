@@ -50,10 +50,12 @@ TEST(CliMakeTestModel, DryRunListsTheRealShape) {
 }
 
 TEST(CliMakeTestModel, BadUsage) {
-  auto r = pw::test::run_cli({"make-test-model", "--shape", "gpt-9", "--vocab", vocab("qwen2"), "--out", "/tmp/x"});
+  pw::test::TempDir dir;
+  const std::string out = (dir / "x.gguf").string();
+  auto r = pw::test::run_cli({"make-test-model", "--shape", "gpt-9", "--vocab", vocab("qwen2"), "--out", out});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "unknown shape 'gpt-9' (one of: llama-3.2-1b, qwen2.5-0.5b, tiny-llama, tiny-qwen2)")) << r.err;
-  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", vocab("qwen2"), "--out", "/tmp/x", "--type", "Q7"});
+  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", vocab("qwen2"), "--out", out, "--type", "Q7"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "unknown type 'Q7'")) << r.err;
 }
