@@ -26,6 +26,7 @@
 
 #include "bench/bench.h"
 #include "bench/bench_util.h"
+#include "bench/decoder_timing.h"
 #include "engine/compute/cpu_topology.h"
 #include "engine/compute/matmul.h"
 #include "engine/gguf/gguf_writer.h"
@@ -206,44 +207,33 @@ int run_model(std::vector<std::string>& args) {
   out["n_batch"] = session->n_batch();
   out["kv_cache"] = std::string(model::kv_type_name(session->kv_type()));
 
-  std::mt19937 rng(5);
-  std::uniform_int_distribution<int32_t> pick(0, hp.n_vocab - 1);
-  std::vector<int32_t> ids(static_cast<size_t>(prompt));
-  for (auto& id : ids) id = pick(rng);
+  const std::vector<int32_t> ids = random_prompt(prompt, hp.n_vocab, 5);
 
   // With one thread the figures are the thread's CPU time, so other processes competing for the
   // core do not distort them (as the other compute benchmarks); with more, wall time.
   const bool cpu_clock = threads == 1;
-  auto timed = [&](auto&& fn) { return cpu_clock ? thread_cpu_time_once(fn) : time_once(fn); };
 
   // Prompt: median of 3 runs from an empty context.
   std::vector<double> ttft;
   for (int rep = 0; rep < (quick ? 1 : 3); ++rep) {
-    session->reset();
-    Status st;
-    ttft.push_back(timed([&] { st = session->eval(ids); }));
-    if (!st.ok()) {
-      std::cerr << "pagewise-bench model: " << st.error().describe() << "\n";
+    auto t = time_prompt(*session, ids, cpu_clock);
+    if (!t) {
+      std::cerr << "pagewise-bench model: " << t.error().describe() << "\n";
       return 1;
     }
+    ttft.push_back(*t);
   }
   const double t_prompt = median(ttft);
   out["time_to_first_token_s"] = round3(t_prompt);
   out["prompt_tokens_per_s"] = round3(prompt / t_prompt);
 
   // Decode: greedy, one token per eval, after the prompt.
-  Status st;
-  const double t_gen = timed([&] {
-    for (int i = 0; i < gen && st.ok(); ++i) {
-      const auto row = session->logits(0);
-      const int32_t next[1] = {static_cast<int32_t>(std::max_element(row.begin(), row.end()) - row.begin())};
-      st = session->eval(next);
-    }
-  });
-  if (!st.ok()) {
-    std::cerr << "pagewise-bench model: " << st.error().describe() << "\n";
+  auto decoded = time_decode(*session, gen, cpu_clock);
+  if (!decoded) {
+    std::cerr << "pagewise-bench model: " << decoded.error().describe() << "\n";
     return 1;
   }
+  const double t_gen = *decoded;
   out["decode_tokens"] = gen;
   out["decode_tokens_per_s"] = round3(gen / t_gen);
   out["clock"] = cpu_clock ? "thread_cpu" : "wall";

@@ -12,36 +12,11 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/stop_signals.h"
 #include "engine/model_info/model_info.h"
 #include "engine/quantize/quantizer.h"
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
-
-// Installs the handler for the command's lifetime and restores the old one afterwards.
-class StopSignals {
- public:
-  StopSignals() {
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 std::string targets_list() {
   std::string s;
@@ -114,9 +89,8 @@ int run_quantize(pw::cli::Args& args) {
     }
   }
 
-  StopSignals signals;
-  g_stop.store(false);
-  options.cancel = &g_stop;
+  pw::cli::StopSignals signals;
+  options.cancel = &signals.flag();
   ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
   options.on_progress = [&](const pw::quantize::QuantizeProgress& p) { printer.update(p); };
 

@@ -2,9 +2,17 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <string>
 #include <string_view>
 
 namespace pw::generate {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+}  // namespace
 
 const char* to_string(StopReason reason) {
   switch (reason) {
@@ -13,6 +21,7 @@ const char* to_string(StopReason reason) {
     case StopReason::ContextFull: return "context full";
     case StopReason::Cancelled: return "cancelled";
     case StopReason::CallerStopped: return "stopped by caller";
+    case StopReason::StopString: return "stop string";
   }
   return "unknown";
 }
@@ -25,7 +34,34 @@ Result<GenerateResult> generate(model::Session& session, std::span<const int32_t
     result.reason = StopReason::Cancelled;
     return result;
   }
-  PW_TRY(session.eval(prompt));
+  // Checked before any work, so that a bad prompt never leaves a partly evaluated one behind.
+  if (prompt.empty()) return Error(ErrorCode::InvalidArgument, "generate", "the prompt is empty");
+  const int n_vocab = session.model().n_vocab();
+  for (size_t i = 0; i < prompt.size(); ++i)
+    if (prompt[i] < 0 || prompt[i] >= n_vocab)
+      return Error(ErrorCode::InvalidArgument, "generate",
+                   "token id " + std::to_string(prompt[i]) + " at index " + std::to_string(i) +
+                       " is outside the vocabulary (0.." + std::to_string(n_vocab - 1) + ")");
+  if (static_cast<int64_t>(prompt.size()) > session.n_ctx() - session.n_past())
+    return Error(ErrorCode::ResourceLimit, "generate",
+                 "the prompt has " + std::to_string(prompt.size()) + " tokens but the context has room for " +
+                     std::to_string(session.n_ctx() - session.n_past()) + " (context length " +
+                     std::to_string(session.n_ctx()) + ")");
+  const auto t0 = Clock::now();
+  // Slices of n_batch (what eval() would do itself) so that a cancel is seen between them.
+  const size_t slice = static_cast<size_t>(std::max(1, session.n_batch()));
+  for (size_t done = 0; done < prompt.size(); done += slice) {
+    if (cancelled()) {
+      result.reason = StopReason::Cancelled;
+      result.prompt_seconds = seconds_since(t0);
+      return result;
+    }
+    const auto part = prompt.subspan(done, std::min(slice, prompt.size() - done));
+    PW_TRY(session.eval(part));
+    result.prompt_tokens += static_cast<int>(part.size());
+  }
+  result.prompt_seconds = seconds_since(t0);
+  const auto t1 = Clock::now();
   Sampler sampler(options.sampling);
   for (int32_t id : prompt) sampler.accept(id);
 
@@ -60,6 +96,7 @@ Result<GenerateResult> generate(model::Session& session, std::span<const int32_t
     const int32_t one[1] = {id};
     PW_TRY(session.eval(one));
   }
+  result.generation_seconds = seconds_since(t1);
   return result;
 }
 

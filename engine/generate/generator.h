@@ -11,6 +11,12 @@
 //   if (!r) return r.error();                                // e.g. the prompt does not fit the context
 //   r->reason;                                               // EndOfGeneration, MaxTokens, ...
 //
+// The prompt is evaluated in slices of session.n_batch() with the cancel flag checked between
+// them, so a cancel takes effect within one batch while the prompt runs and within one token
+// while generating. A prompt that does not fit the session's context is a ResourceLimit error
+// before any work (never a truncated prompt or garbage). For text with stop strings, use
+// generate_text() (engine/generate/text_generator.h), which builds on this.
+//
 // After it returns, the session's KV cache holds the prompt and every generated token except
 // the last one returned (it was sampled but not yet evaluated): session.n_past() says how many.
 // The stop token itself is neither returned nor passed to on_token.
@@ -42,6 +48,7 @@ enum class StopReason {
   ContextFull,      // no room left in the session's context for another token
   Cancelled,        // *cancel became true
   CallerStopped,    // on_token returned false
+  StopString,       // a stop string appeared in the text (generate_text() only)
 };
 
 const char* to_string(StopReason reason);
@@ -49,6 +56,14 @@ const char* to_string(StopReason reason);
 struct GenerateResult {
   std::vector<int32_t> tokens;  // generated, stop token excluded
   StopReason reason = StopReason::MaxTokens;
+  int prompt_tokens = 0;          // evaluated (0 when cancelled before the first batch)
+  double prompt_seconds = 0;      // wall time of the prompt's evaluation: time to first token
+  double generation_seconds = 0;  // wall time from the first sample to the end
+  // Tokens/s of the two phases (0 when the phase took no time or had no tokens).
+  double prompt_tokens_per_s() const { return prompt_seconds > 0 ? prompt_tokens / prompt_seconds : 0; }
+  double generation_tokens_per_s() const {
+    return generation_seconds > 0 ? static_cast<double>(tokens.size()) / generation_seconds : 0;
+  }
 };
 
 // on_token(id) is called for each generated token in order; returning false stops generation.

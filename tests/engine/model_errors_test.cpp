@@ -107,6 +107,29 @@ TEST(ModelErrors, MisShapedTensorIsNamedWithBothShapes) {
   EXPECT_EQ(g.error().message(), "tensor 'blk.1.post_ffw_norm.weight' has shape [128], expected [256]");
 }
 
+TEST(ModelErrors, TensorTypesTheEngineCannotUseAreNamed) {
+  pw::test::TempDir dir;
+  const auto path = dir / "i32.gguf";
+  // Same byte size as F32, so the file stays valid GGUF: only the type is wrong for a weight.
+  write_edited_copy("tiny-llama-F32.gguf", path, [](gguf::GgufWriter&) {}, [](TensorEdit& t) {
+    if (t.name == "blk.0.attn_q.weight") t.type = GgmlType::I32;
+    return true;
+  });
+  auto m = Model::load(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code(), ErrorCode::Unsupported);
+  EXPECT_EQ(m.error().message(), "tensor 'blk.0.attn_q.weight' has type i32, which this build cannot compute with");
+
+  const auto norm = dir / "i32-norm.gguf";
+  write_edited_copy("tiny-llama-F32.gguf", norm, [](gguf::GgufWriter&) {}, [](TensorEdit& t) {
+    if (t.name == "output_norm.weight") t.type = GgmlType::I32;
+    return true;
+  });
+  auto n = Model::load(norm);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().message(), "tensor 'output_norm.weight' has type i32, which cannot be read as floats");
+}
+
 TEST(ModelErrors, MissingOrHostileHyperParameters) {
   pw::test::TempDir dir;
   const auto no_eps = dir / "no-eps.gguf";
