@@ -36,7 +36,7 @@ std::unique_ptr<Embedder> load(const std::filesystem::path& p, pw::compute::Batc
   o.threads = 2;
   o.batch_path = path;
   auto e = Embedder::load(p, o);
-  EXPECT_TRUE(e.has_value()) << (e ? "" : e.error().describe());
+  EXPECT_TRUE(static_cast<bool>(e)) << (e ? "" : e.error().describe());
   return e ? std::move(*e) : nullptr;
 }
 

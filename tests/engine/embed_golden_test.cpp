@@ -64,7 +64,7 @@ std::unique_ptr<Embedder> load(const std::string& name, BatchPath path, bool nor
   o.normalize = normalize;
   o.max_tokens = max_tokens;
   auto e = Embedder::load(pw::test::shared_path("fixtures/models/" + name + ".gguf"), o);
-  EXPECT_TRUE(e.has_value()) << (e ? "" : e.error().to_string());
+  EXPECT_TRUE(static_cast<bool>(e)) << (e ? "" : e.error().describe());
   return e ? std::move(*e) : nullptr;
 }
 
@@ -89,7 +89,7 @@ TEST_P(BertGolden, ExactF32MathMatchesDequantizedReference) {
   for (const Sentence& s : load_golden(GetParam().model)) {
     const std::string_view t[1] = {s.text};
     auto r = e->embed(std::span<const std::string_view>(t), EmbedRole::Raw);
-    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_TRUE(r) << r.error().describe();
     const std::vector<float>& v = r->front().vector;
     ASSERT_EQ(v.size(), s.deqref.size());
     EXPECT_GE(cosine(v, s.deqref), 0.9999) << s.text;
@@ -103,7 +103,7 @@ TEST_P(BertGolden, QuantizedActivationsMatchNativeGolden) {
   ASSERT_TRUE(e);
   for (const Sentence& s : load_golden(GetParam().model)) {
     auto r = e->embed(std::span<const std::string>(&s.text, 1), EmbedRole::Raw);
-    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_TRUE(r) << r.error().describe();
     EXPECT_LE(max_abs_diff(r->front().vector, s.native), GetParam().native_tol) << s.text;
     EXPECT_GE(cosine(r->front().vector, s.native), 0.999) << s.text;
   }
@@ -116,7 +116,7 @@ TEST_P(BertGolden, NormalisedBatchMatchesGoldenAndSingleTexts) {
   std::vector<std::string> texts;
   for (const Sentence& s : golden) texts.push_back(s.text);
   auto batch = e->embed(texts, EmbedRole::Raw);
-  ASSERT_TRUE(batch) << batch.error().to_string();
+  ASSERT_TRUE(batch) << batch.error().describe();
   ASSERT_EQ(batch->size(), golden.size());
   for (size_t i = 0; i < golden.size(); ++i) {
     const std::vector<float>& v = (*batch)[i].vector;
@@ -197,8 +197,8 @@ TEST(Embedder, DecoderModelIsAClearError) {
   auto e = Embedder::load(pw::test::shared_path("fixtures/models/stories260K.gguf"));
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code(), pw::ErrorCode::Unsupported);
-  EXPECT_NE(e.error().to_string().find("stories260K.gguf"), std::string::npos);
-  EXPECT_NE(e.error().to_string().find("bert"), std::string::npos);
+  EXPECT_NE(e.error().describe().find("stories260K.gguf"), std::string::npos);
+  EXPECT_NE(e.error().describe().find("bert"), std::string::npos);
 }
 
 TEST(EmbedPrefixes, FamiliesFromOneTable) {

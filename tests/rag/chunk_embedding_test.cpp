@@ -24,7 +24,7 @@ std::shared_ptr<pw::embed::Embedder> tiny_bert(const std::string& file = "tiny-b
   pw::embed::EmbedderOptions o;
   o.threads = 2;
   auto e = pw::embed::Embedder::load(pw::test::shared_path("fixtures/models/" + file), o);
-  EXPECT_TRUE(e.has_value()) << (e ? "" : e.error().describe());
+  EXPECT_TRUE(static_cast<bool>(e)) << (e ? "" : e.error().describe());
   return e ? std::shared_ptr<pw::embed::Embedder>(std::move(*e)) : nullptr;
 }
 
