@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -48,6 +49,15 @@ std::string random_text(std::mt19937& rng, int words) {
     s += kWords[pick(rng)];
   }
   return s + ".";
+}
+
+// CPU seconds of this process, all threads: comparable on a machine shared with other work,
+// where wall time is not. chunks_per_cpu_s x cores is the throughput of an idle machine.
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 std::filesystem::path shared_vocab() {
@@ -160,13 +170,15 @@ int run_embed(std::vector<std::string>& args) {
     std::cerr << "pagewise-bench embed: " << r.error().describe() << "\n";
     return 1;
   }
-  std::vector<double> batch_s;
+  std::vector<double> batch_s, batch_cpu;
   for (int r = 0; r < repeats; ++r) {
     Status status = ok_status();
+    const double cpu0 = process_cpu_seconds();
     batch_s.push_back(time_once([&] {
       auto out = pe.embed(texts, embed::EmbedRole::Passage);
       if (!out) status = out.error();
     }));
+    batch_cpu.push_back(process_cpu_seconds() - cpu0);
     if (!status.ok()) {
       std::cerr << "pagewise-bench embed: " << status.error().describe() << "\n";
       return 1;
@@ -174,11 +186,12 @@ int run_embed(std::vector<std::string>& args) {
   }
   const double batch_median = median(batch_s);
 
-  std::vector<double> query_ms;
+  std::vector<double> query_ms, query_cpu_ms;
   std::vector<int> query_tokens;
   for (int q = 0; q < queries + 2; ++q) {
     const std::string text = random_text(rng, 8 + q % 5);
     Status status = ok_status();
+    const double cpu0 = process_cpu_seconds();
     const double t = time_once([&] {
       auto out = pe.embed_query(text);
       if (!out) status = out.error();
@@ -188,7 +201,11 @@ int run_embed(std::vector<std::string>& args) {
       std::cerr << "pagewise-bench embed: " << status.error().describe() << "\n";
       return 1;
     }
-    if (q >= 2) query_ms.push_back(t * 1000.0);  // first two are warm-up
+    const double cpu = process_cpu_seconds() - cpu0;
+    if (q >= 2) {  // the first two are warm-up
+      query_ms.push_back(t * 1000.0);
+      query_cpu_ms.push_back(cpu * 1000.0);
+    }
   }
 
   ordered_json out;
@@ -213,11 +230,14 @@ int run_embed(std::vector<std::string>& args) {
   out["batch_seconds_median"] = round3(batch_median);
   out["chunks_per_s"] = round3(passages / batch_median);
   out["tokens_per_s"] = std::round(static_cast<double>(passages) * tokens / batch_median);
+  out["cpu_seconds_per_chunk_median"] = round3(median(batch_cpu) / passages);
+  out["chunks_per_cpu_s"] = round3(passages / median(batch_cpu));
   out["queries"] = queries;
   out["query_tokens_median"] = query_tokens.empty() ? 0 : query_tokens[query_tokens.size() / 2];
   out["query_ms_median"] = round3(median(query_ms));
   out["query_ms_p95"] = round3(percentile(query_ms, 0.95));
-  out["clock"] = "wall";
+  out["query_cpu_ms_median"] = round3(median(query_cpu_ms));
+  out["clock"] = "wall (cpu_* figures: process CPU time, all threads)";
   if (json) {
     std::cout << out.dump(2) << "\n";
   } else {

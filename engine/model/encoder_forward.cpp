@@ -247,10 +247,7 @@ void EncoderForward::add(float* X, const float* Y) {
 
 void EncoderForward::gelu(float* X) {
   const int f = hp.n_ff;
-  for_each_row(n, [&](int t) {
-    float* row = X + sz(t, f);
-    for (int i = 0; i < f; ++i) row[i] = gelu_f16_table(row[i]);
-  });
+  for_each_row(n, [&](int t) { model::gelu(X + sz(t, f), f); });
 }
 
 void EncoderForward::swiglu(const float* gate, const float* up, float* out) {

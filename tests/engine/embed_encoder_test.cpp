@@ -10,6 +10,9 @@
 #include "engine/embed/embedder.h"
 #include "engine/embed/test_encoder_model.h"
 #include "engine/gguf/gguf_file.h"
+#include "engine/model/blocks.h"
+#include "engine/model/gelu_kernels.h"
+#include "engine/quant/cpu_features.h"
 #include "support/test_support.h"
 
 namespace {
@@ -221,6 +224,27 @@ TEST(EmbedEncoder, PackedBatchEqualsOneByOne) {
     ASSERT_TRUE(one);
     for (size_t j = 0; j < one->front().vector.size(); ++j)
       ASSERT_NEAR(one->front().vector[j], (*all)[i].vector[j], 1e-5) << i;
+  }
+}
+
+TEST(EmbedEncoder, RowGeluEqualsTheTableLookup) {
+  std::vector<float> x;
+  for (float v = -12.0f; v <= 12.0f; v += 0.0137f) x.push_back(v);
+  std::vector<float> y = x;
+  pw::model::gelu(y.data(), static_cast<int>(y.size()));
+  for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(y[i], pw::model::gelu_f16_table(x[i])) << x[i];
+  // The F16C kernel and its scalar twin agree bit for bit (odd length: the tail too).
+  if (pw::quant::cpu_features().avx2_fma_f16c) {
+    std::vector<float> a = x, b = x;
+    std::vector<uint16_t> table(65536);
+    for (uint32_t i = 0; i < table.size(); ++i) {  // any finite table: the lookup is what is tested
+      uint16_t v = static_cast<uint16_t>((i * 2654435761u) >> 16);
+      if ((v & 0x7C00) == 0x7C00) v = static_cast<uint16_t>(v & ~0x4000);
+      table[i] = v;
+    }
+    pw::model::gelu_scalar(a.data(), static_cast<int>(a.size()) - 3, table.data());
+    pw::model::gelu_avx2(b.data(), static_cast<int>(b.size()) - 3, table.data());
+    for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(std::memcmp(&a[i], &b[i], 4), 0) << x[i];
   }
 }
 
