@@ -8,6 +8,7 @@
 
 #include "engine/model/blocks.h"
 #include "engine/model/encoder.h"
+#include "engine/model/softmax_kernels.h"
 #include "engine/quant/kernels.h"
 
 #ifdef PAGEWISE_HAVE_OPENBLAS
@@ -35,19 +36,6 @@ void layer_norm_row(const float* x, int n, float eps, float* y) {
   const float variance = static_cast<float>(sum2 / n);
   const float scale = 1.0f / std::sqrt(variance + eps);
   for (int i = 0; i < n; ++i) y[i] *= scale;
-}
-
-// In-place softmax of n scores (already scaled), sums in double like ggml_vec_soft_max_f32.
-void softmax_row(float* s, int n) {
-  float max = -std::numeric_limits<float>::infinity();
-  for (int j = 0; j < n; ++j) max = std::max(max, s[j]);
-  double sum = 0.0;
-  for (int j = 0; j < n; ++j) {
-    s[j] = std::exp(s[j] - max);
-    sum += static_cast<double>(s[j]);
-  }
-  const float inv = static_cast<float>(1.0 / sum);
-  for (int j = 0; j < n; ++j) s[j] *= inv;
 }
 
 #ifdef PAGEWISE_HAVE_OPENBLAS
@@ -220,7 +208,7 @@ Status EncoderForward::attention() {
       float* row = S + sz(i, L);
       if (hp.causal)
         for (int j = i + 1; j < L; ++j) row[j] = -std::numeric_limits<float>::infinity();
-      softmax_row(row, L);
+      softmax_row(row, L);  // softmax_kernels.h (AVX2 when available)
     }
 #ifdef PAGEWISE_HAVE_OPENBLAS
     // O = S V  ([L x L] . [L x hd]), written into the head's columns of att.

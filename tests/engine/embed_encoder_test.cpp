@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "engine/gguf/gguf_file.h"
 #include "engine/model/blocks.h"
 #include "engine/model/gelu_kernels.h"
+#include "engine/model/softmax_kernels.h"
 #include "engine/quant/cpu_features.h"
 #include "support/test_support.h"
 
@@ -245,6 +247,41 @@ TEST(EmbedEncoder, RowGeluEqualsTheTableLookup) {
     pw::model::gelu_scalar(a.data(), static_cast<int>(a.size()) - 3, table.data());
     pw::model::gelu_avx2(b.data(), static_cast<int>(b.size()) - 3, table.data());
     for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(std::memcmp(&a[i], &b[i], 4), 0) << x[i];
+  }
+}
+
+TEST(EmbedEncoder, SoftmaxExpAndTheAvx2TwinAgree) {
+  for (float x = -87.0f; x <= 88.0f; x += 0.01731f) {
+    const double ref = std::exp(double(x));
+    ASSERT_LE(std::abs(pw::model::softmax_exp(x) - ref) / ref, 3e-7) << x;
+  }
+  EXPECT_EQ(pw::model::softmax_exp(-std::numeric_limits<float>::infinity()), 0.0f);
+  EXPECT_EQ(pw::model::softmax_exp(-100.0f), 0.0f);
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return float(int((state >> 33) % 20001) - 10000) / 500.0f;  // [-20, 20]
+  };
+  for (int n : {1, 3, 8, 9, 31, 64, 257}) {
+    std::vector<float> a(static_cast<size_t>(n));
+    for (float& v : a) v = next();
+    if (n > 2) a[1] = -std::numeric_limits<float>::infinity();  // a masked position
+    std::vector<float> b = a;
+    pw::model::softmax_row_scalar(a.data(), n);
+    if (pw::quant::cpu_features().avx2_fma_f16c) {
+      pw::model::softmax_row_avx2(b.data(), n);
+    } else {
+      pw::model::softmax_row_scalar(b.data(), n);
+    }
+    double sum = 0;
+    for (int j = 0; j < n; ++j) {
+      ASSERT_NEAR(a[size_t(j)], b[size_t(j)], 1e-6) << n << " " << j;
+      sum += a[size_t(j)];
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-5);
+    if (n > 2) {
+      EXPECT_EQ(b[1], 0.0f);
+    }
   }
 }
 

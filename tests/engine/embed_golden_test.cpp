@@ -128,7 +128,7 @@ TEST_P(BertGolden, NormalisedBatchMatchesGoldenAndSingleTexts) {
     auto one = e->embed(std::span<const std::string>(&texts[i], 1), EmbedRole::Raw);
     ASSERT_TRUE(one);
     // Packing never lets a text see another's tokens.
-    EXPECT_LE(max_abs_diff(one->front().vector, v), 1e-5f) << texts[i];
+    EXPECT_LE(max_abs_diff(one->front().vector, v), 5e-5f) << texts[i];  // sgemm blocking differs by batch size
   }
 }
 
