@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 
 #include "support/cli_runner.h"
 #include "support/test_support.h"
@@ -62,6 +63,39 @@ TEST(CliEmbed, Errors) {
       {"embed", "-m", pw::test::shared_path("fixtures/models/stories260K.gguf").string(), "cat"});
   EXPECT_EQ(decoder.exit_code, 1);
   EXPECT_NE(decoder.err.find("not an embedding model"), std::string::npos) << decoder.err;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliEmbed, IngestWithEmbedModelThenSemanticSearch) {
+  pw::test::TempDir tmp;
+  const std::string doc = "# Leave policy\n\nUnused vacation days roll into the next year, up to five days.\n";
+  std::filesystem::create_directories(tmp / "docs");
+  pw::test::write_file(tmp / "docs" / "leave.md", doc.data(), doc.size());
+  const std::string db = (tmp / "lib.sqlite3").string();
+  auto ingest = pw::test::run_cli({"ingest", (tmp / "docs").string(), "--db", db, "--embed-model", bert(), "--json"});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  const auto report = nlohmann::json::parse(ingest.out);
+  ASSERT_TRUE(report["embedding"].is_object()) << ingest.out;
+  EXPECT_EQ(report["embedding"]["model"], "tiny-bert-F16.gguf");
+  EXPECT_GE(report["embedding"]["chunks_embedded"].get<int>(), 1);
+  EXPECT_EQ(report["embedding"]["error"], "");
+
+  auto search = pw::test::run_cli({"search", "carry over of annual leave", "--db", db, "--embed-model", bert(), "--json"});
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  const auto hits = nlohmann::json::parse(search.out);
+  EXPECT_TRUE(hits["semantic_used"].get<bool>()) << search.out << search.err;
+  ASSERT_FALSE(hits["results"].empty());
+  EXPECT_NE(hits["results"][0]["text"].get<std::string>().find("vacation"), std::string::npos);
+
+  // Another model than the one ingested: a warning, and the search still answers by words.
+  auto other = pw::test::run_cli({"search", "vacation days", "--db", db, "--embed-model",
+                                  pw::test::shared_path("fixtures/models/tiny-bert-Q4_K_M.gguf").string(), "--json"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(other.err.find("no vectors"), std::string::npos) << other.err;
+  EXPECT_FALSE(nlohmann::json::parse(other.out)["semantic_used"].get<bool>());
 }
 
 }  // namespace
