@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <string>
 
 #include "engine/util/log.h"
@@ -57,7 +58,9 @@ Result<std::unique_ptr<Embedder>> Embedder::load(const std::filesystem::path& pa
   e->max_tokens_ = std::max(e->max_tokens_, 2);
   e->options_.max_batch_tokens = std::max(options.max_batch_tokens, e->max_tokens_);
   e->pool_ = options.pool ? options.pool : std::make_shared<compute::ThreadPool>(compute::ThreadPoolOptions{.threads = options.threads});
-  auto buf = model::EncoderBuffers::create(e->hp_, e->options_.max_batch_tokens, e->max_tokens_, e->pool_->size());
+  // Scores for texts up to 512 tokens now; longer ones grow them when they come (run_group).
+  auto buf = model::EncoderBuffers::create(e->hp_, e->options_.max_batch_tokens, std::min(e->max_tokens_, 512),
+                                           e->pool_->size());
   if (!buf) return Error(buf.error().code(), f.name(), buf.error().message());
   e->buf_ = std::move(*buf);
   return e;
@@ -102,6 +105,19 @@ Status Embedder::run_group(std::span<Embedding> group) {
   for (int32_t id : tokens)
     if (id < 0 || id >= hp_.n_vocab)
       return Error(ErrorCode::Internal, model_name_, "token id " + std::to_string(id) + " outside the vocabulary");
+  // Attention scores: [threads][L][L] for the longest text of this group, grown on demand so a
+  // model with a long context costs memory only when a text is that long.
+  int longest = 0;
+  for (const Embedding& e : group) longest = std::max(longest, static_cast<int>(e.token_ids.size()));
+  if (longest > buf_.max_seq) {
+    try {
+      buf_.scores.resize(static_cast<size_t>(buf_.threads) * static_cast<size_t>(longest) * static_cast<size_t>(longest));
+    } catch (const std::exception&) {
+      return Error(ErrorCode::ResourceLimit, model_name_,
+                   "cannot allocate attention scores for a text of " + std::to_string(longest) + " tokens");
+    }
+    buf_.max_seq = longest;
+  }
   model::EncoderBatch batch{tokens, starts};
   model::EncoderForward::Context ctx{hp_, weights_, buf_, *pool_, ws_, options_.batch_path};
   model::EncoderForward f(ctx, batch);
