@@ -8,8 +8,12 @@
 // Prints one JSON object: pages, chunks, documents by status, the median wall time of the
 // runs and pages/s and chunks/s from it, CPU seconds (this process and the PDF reader
 // processes), and the median time of an incremental rerun over the unchanged folder.
-// --embed-model: embedding models are not supported yet (the engine has no encoder); the
-// bench says so and exits 2 instead of reporting made-up figures.
+// --embed-model MODEL (or --embed-shape minilm-l6|bge-base: a random-weight encoder in that
+// shape, engine/embed/test_encoder_model.h) also embeds every chunk as `pagewise-cli ingest
+// --embed-model` does (rag/library/chunk_embedding.h: the encoder on its own thread while
+// extraction goes on). Then the figures with embedding: chunks/s over the whole run until the
+// last vector is written, and how busy the encoder was kept (embed_busy_fraction = time spent
+// embedding / run time; near 1 means the encoder is the limit and never waited).
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -25,6 +29,9 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "engine/embed/embedder.h"
+#include "engine/embed/test_encoder_model.h"
+#include "rag/library/chunk_embedding.h"
 #include "rag/library/library.h"
 
 namespace {
@@ -52,10 +59,13 @@ struct RunFigures {
   double seconds = 0;
   double cpu_seconds = 0;
   double rerun_seconds = 0;
+  int64_t chunks_embedded = 0;
+  double embed_busy_seconds = 0;
   pw::rag::IngestReport report;
 };
 
-pw::Result<RunFigures> run_once(const fs::path& dir, const fs::path& work, const pw::rag::IngestOptions& options) {
+pw::Result<RunFigures> run_once(const fs::path& dir, const fs::path& work, pw::rag::IngestOptions options,
+                                const std::shared_ptr<pw::embed::Embedder>& embedder) {
   const fs::path db = work / "library.sqlite3";
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix, ec);
@@ -64,7 +74,20 @@ pw::Result<RunFigures> run_once(const fs::path& dir, const fs::path& work, const
   RunFigures f;
   const double cpu0 = cpu_seconds_so_far();
   const auto t0 = Clock::now();
+  std::unique_ptr<pw::rag::ChunkEmbeddingWorker> worker;
+  if (embedder) {
+    worker = pw::rag::ChunkEmbeddingWorker::start(db, embedder);
+    pw::rag::ChunkEmbeddingWorker* w = worker.get();
+    options.on_document = [w](const pw::rag::DocumentOutcome&) { w->notify(); };
+  }
   auto report = library->add_paths("bench", {dir}, options);
+  if (worker) {
+    worker->ingestion_finished();
+    PW_TRY(worker->wait());
+    f.chunks_embedded = worker->embedded();
+    f.embed_busy_seconds = worker->busy_seconds();
+    options.on_document = nullptr;
+  }
   if (!report) return report.error();
   f.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   f.cpu_seconds = cpu_seconds_so_far() - cpu0;
@@ -81,6 +104,7 @@ int run_ingest_bench(std::vector<std::string>& args) {
   fs::path dir = fs::path(PAGEWISE_SHARED_DIR) / "corpus" / "pdfs";
   int repeats = 3;
   pw::rag::IngestOptions options;
+  std::string embed_model, embed_shape;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
@@ -94,11 +118,9 @@ int run_ingest_bench(std::vector<std::string>& args) {
       if (a == "--dir") dir = value();
       else if (a == "-t" || a == "--threads") options.threads = std::max(1, std::stoi(value()));
       else if (a == "--repeat") repeats = std::max(1, std::stoi(value()));
-      else if (a == "--embed-model") {
-        std::cerr << "pagewise-bench ingest: embedding models are not supported yet (--embed-model " << value()
-                  << "); no figures with embeddings can be measured\n";
-        return 2;
-      } else if (a == "--json") continue;  // JSON is the only output
+      else if (a == "--embed-model") embed_model = value();
+      else if (a == "--embed-shape") embed_shape = value();
+      else if (a == "--json") continue;  // JSON is the only output
       else {
         std::cerr << "pagewise-bench ingest: unknown option " << a << "\n";
         return 2;
@@ -116,9 +138,35 @@ int run_ingest_bench(std::vector<std::string>& args) {
   std::error_code ec;
   fs::create_directories(work, ec);
 
+  std::shared_ptr<pw::embed::Embedder> embedder;
+  if (!embed_shape.empty() && embed_model.empty()) {
+    const auto* shape = pw::embed::find_test_encoder_shape(embed_shape);
+    if (!shape) {
+      std::cerr << "pagewise-bench ingest: unknown --embed-shape (known: " << pw::embed::test_encoder_shape_names() << ")\n";
+      return 2;
+    }
+    pw::embed::TestEncoderOptions o;
+    const fs::path vocab = fs::path(PAGEWISE_SHARED_DIR) / "fixtures/tokenizers/ggml-vocab-bert-bge.gguf";
+    if (fs::exists(vocab)) o.vocab_from = vocab;
+    embed_model = (work / (embed_shape + ".gguf")).string();
+    if (pw::Status s = pw::embed::write_test_encoder_model(embed_model, *shape, o); !s.ok()) {
+      std::cerr << "pagewise-bench ingest: " << s.error().describe() << "\n";
+      return 1;
+    }
+  }
+  if (!embed_model.empty()) {
+    auto e = pw::embed::Embedder::load(embed_model);
+    if (!e) {
+      std::cerr << "pagewise-bench ingest: " << e.error().describe() << "\n";
+      fs::remove_all(work, ec);
+      return 1;
+    }
+    embedder = std::shared_ptr<pw::embed::Embedder>(std::move(*e));
+  }
+
   std::vector<RunFigures> runs;
   for (int r = 0; r < repeats; ++r) {
-    auto f = run_once(dir, work, options);
+    auto f = run_once(dir, work, options, embedder);
     if (!f) {
       std::cerr << "pagewise-bench ingest: " << f.error().describe() << "\n";
       fs::remove_all(work, ec);
@@ -137,7 +185,7 @@ int run_ingest_bench(std::vector<std::string>& args) {
   const auto& first = runs.front().report;
   const double t = median(times);
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  const nlohmann::json out = {
+  nlohmann::json out = {
       {"bench", "ingest"},
       {"dir", dir.string()},
       {"threads", threads},
@@ -154,14 +202,28 @@ int run_ingest_bench(std::vector<std::string>& args) {
       {"cpu_seconds_median", median(cpu)},
       {"pages_per_cpu_s", static_cast<double>(first.pages_extracted) / median(cpu)},
       {"incremental_rerun_seconds_median", median(rerun)},
-      {"embedding", "not measured: embedding models are not supported yet"},
   };
+  if (embedder) {
+    std::vector<double> busy;
+    for (const auto& r : runs) busy.push_back(r.embed_busy_seconds / std::max(r.seconds, 1e-9));
+    out["embedding"] = {{"model", embedder->model_name()},
+                        {"shape", embed_shape},
+                        {"weight_type", embedder->weight_type()},
+                        {"embed_threads", embedder->threads()},
+                        {"chunks_embedded", runs.front().chunks_embedded},
+                        {"chunks_per_s_with_embedding", static_cast<double>(first.chunks_written) / t},
+                        {"pages_per_s_with_embedding", static_cast<double>(first.pages_extracted) / t},
+                        {"embed_busy_fraction_median", median(busy)}};
+  } else {
+    out["embedding"] = nullptr;
+  }
   std::cout << out.dump(2) << "\n";
   return 0;
 }
 
 }  // namespace
 
-PW_BENCH(ingest, "ingest", "ingest [--json] [--dir DIR] [-t THREADS] [--repeat N]",
+PW_BENCH(ingest, "ingest",
+         "ingest [--json] [--dir DIR] [-t THREADS] [--repeat N] [--embed-model MODEL | --embed-shape minilm-l6|bge-base]",
          "walk + extract + chunk + FTS-index a folder into a fresh library: pages/s, chunks/s (default: the corpus)",
          run_ingest_bench);

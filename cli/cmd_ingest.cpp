@@ -9,8 +9,12 @@
 // Exit codes: 0 every document ended in a known state (ok, encrypted, needs_ocr, damaged,
 // unsupported, unreadable, too_large); 1 something failed (a path that does not exist, an
 // unreadable folder, the PDF reader could not start, the library could not be written);
-// 2 bad usage (including --embed-model: embedding models are not supported yet);
+// 2 bad usage;
 // 130 interrupted (Ctrl-C: documents saved so far stay, each is whole).
+// --embed-model MODEL (an encoder GGUF: bert, nomic-bert) also embeds every chunk that lacks a
+// vector of MODEL, on its own thread while extraction goes on (rag/library/chunk_embedding.h),
+// and makes MODEL the library's active embedding model when all chunks have one. A model that
+// cannot be loaded is an error before anything is ingested (exit code 1).
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
@@ -26,6 +30,8 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "engine/embed/embedder.h"
+#include "rag/library/chunk_embedding.h"
 #include "rag/library/library.h"
 
 namespace {
@@ -162,7 +168,17 @@ void print_text(const IngestReport& r, const std::string& library, const std::st
   }
 }
 
-void print_json(const IngestReport& r, const std::string& library, const std::string& collection) {
+// What the embedding worker did (JSON "embedding"; null without --embed-model).
+struct EmbeddingSummary {
+  bool used = false;
+  std::string model;
+  int64_t chunks = 0;
+  double busy_seconds = 0;
+  std::string error;
+};
+
+void print_json(const IngestReport& r, const std::string& library, const std::string& collection,
+                const EmbeddingSummary& emb) {
   using nlohmann::json;
   json documents = json::array();
   for (const auto& d : r.documents)
@@ -180,7 +196,7 @@ void print_json(const IngestReport& r, const std::string& library, const std::st
     by_action[pw::rag::to_string(a)] = r.count(a);
   json problems = json::array();
   for (const auto& e : r.problems) problems.push_back({{"path", e.subject()}, {"error", e.describe()}});
-  const json out = {{"library", library},
+  json out = {{"library", library},
                     {"collection", collection},
                     {"documents", documents},
                     {"summary",
@@ -192,6 +208,11 @@ void print_json(const IngestReport& r, const std::string& library, const std::st
                       {"cancelled", r.cancelled},
                       {"all_known", r.all_known()}}},
                     {"problems", problems}};
+  if (emb.used)
+    out["embedding"] = {{"model", emb.model}, {"chunks_embedded", emb.chunks}, {"embed_seconds", emb.busy_seconds},
+                        {"error", emb.error}};
+  else
+    out["embedding"] = nullptr;
   std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
@@ -206,11 +227,6 @@ int run_ingest(pw::cli::Args& args) {
   if (auto unknown = args.unknown_option()) return pw::cli::usage_error("ingest", "unknown option '" + *unknown + "'");
   if (args.rest().empty()) return pw::cli::usage_error("ingest", "give at least one file or folder to ingest");
   if (collection.empty()) return pw::cli::usage_error("ingest", "--collection needs a name");
-  if (embed_model) {
-    std::cerr << "pagewise-cli ingest: embedding models are not supported yet (--embed-model " << *embed_model
-              << "); run without it: documents are searched by their words (full-text index)\n";
-    return 2;
-  }
   pw::rag::IngestOptions options;
   if (threads_text) {
     try {
@@ -232,18 +248,52 @@ int run_ingest(pw::cli::Args& args) {
     return 1;
   }
 
+  std::unique_ptr<pw::rag::ChunkEmbeddingWorker> worker;
+  EmbeddingSummary emb;
+  if (embed_model) {
+    auto embedder = pw::embed::Embedder::load(*embed_model);
+    if (!embedder) {
+      std::cerr << "pagewise-cli ingest: " << embedder.error().describe() << "\n";
+      return 1;
+    }
+    emb.used = true;
+    emb.model = (*embedder)->model_name();
+    worker = pw::rag::ChunkEmbeddingWorker::start(library->path(), std::shared_ptr<pw::embed::Embedder>(std::move(*embedder)));
+    pw::rag::ChunkEmbeddingWorker* w = worker.get();
+    options.on_document = [w](const DocumentOutcome&) { w->notify(); };
+  }
+
   const bool progress = isatty(STDERR_FILENO) == 1;
   if (progress) options.on_progress = draw_progress;
 
   std::vector<std::filesystem::path> paths(args.rest().begin(), args.rest().end());
   auto report = library->add_paths(collection, paths, options);
   if (progress) clear_progress();
+  if (worker) {
+    if (!report || report->cancelled) worker->cancel();
+    worker->ingestion_finished();
+    if (progress) std::cerr << "embedding the remaining chunks...\n";
+    pw::Status s = worker->wait();
+    emb.chunks = worker->embedded();
+    emb.busy_seconds = worker->busy_seconds();
+    if (!s.ok() && s.error().code() != pw::ErrorCode::Cancelled) emb.error = s.error().describe();
+  }
   if (!report) {
     std::cerr << "pagewise-cli ingest: " << report.error().describe() << "\n";
     return 1;
   }
-  if (json) print_json(*report, library->path(), collection);
-  else print_text(*report, library->path(), collection);
+  if (json) {
+    print_json(*report, library->path(), collection, emb);
+  } else {
+    print_text(*report, library->path(), collection);
+    if (emb.used)
+      std::cout << "\nEmbeddings (" << emb.model << "): " << emb.chunks << " chunks embedded in " << emb.busy_seconds
+                << " s" << (emb.error.empty() ? "" : "; failed: " + emb.error) << "\n";
+  }
+  if (!emb.error.empty()) {
+    std::cerr << "pagewise-cli ingest: embedding failed: " << emb.error << "\n";
+    return 1;
+  }
   if (report->cancelled) {
     std::cerr << "pagewise-cli ingest: interrupted; the documents saved so far are complete, run it again to finish\n";
     return 130;

@@ -7,6 +7,9 @@
 // "context_after" when the hit was completed with its neighbours). The library is opened
 // read-only: searching never creates or changes it. Exit codes: 0 ok (also with no results),
 // 1 the library cannot be read, 2 bad usage.
+// --embed-model MODEL adds semantic search (fused with the lexical ranking) over the vectors
+// the library holds for MODEL (rag/retrieval/engine_query_embedder.h); a model that cannot be
+// loaded is exit code 1, a library without its vectors a warning (lexical search only).
 #include <nlohmann/json.hpp>
 
 #include <iostream>
@@ -15,6 +18,8 @@
 
 #include "cli/command.h"
 #include "cli/search_ask_support.h"
+#include "engine/embed/embedder.h"
+#include "rag/retrieval/engine_query_embedder.h"
 #include "rag/retrieval/retriever.h"
 
 namespace {
@@ -25,6 +30,7 @@ int run_search(pw::cli::Args& args) {
   std::vector<std::string> collections;
   while (auto c = args.take_option("collection", "c")) collections.push_back(*c);
   const bool as_json = args.take_flag("json");
+  const auto embed_model = args.take_option("embed-model");
   if (auto unknown = args.unknown_option()) return pw::cli::usage_error("search", "unknown option '" + *unknown + "'");
   if (args.rest().size() != 1) return pw::cli::usage_error("search", "expected one query (quote it)");
   auto k = pw::cli::parse_count(k_text, 10, 1, 1000);
@@ -36,6 +42,14 @@ int run_search(pw::cli::Args& args) {
   if (!filter) return pw::cli::report_failure("search", filter.error());
 
   pw::rag::Retriever retriever(*store);
+  std::unique_ptr<pw::rag::EngineQueryEmbedder> query_embedder;
+  if (embed_model) {
+    auto embedder = pw::embed::Embedder::load(*embed_model);
+    if (!embedder) return pw::cli::report_failure("search", embedder.error());
+    query_embedder = std::make_unique<pw::rag::EngineQueryEmbedder>(std::shared_ptr<pw::embed::Embedder>(std::move(*embedder)));
+    if (pw::Status s = pw::rag::enable_semantic_search(*store, retriever, *query_embedder); !s.ok())
+      std::cerr << "pagewise-cli search: warning: " << s.error().describe() << "; searching by words only\n";
+  }
   auto result = retriever.search({args.rest()[0], static_cast<size_t>(*k), *filter, pw::rag::RetrievalMode::Auto});
   if (!result) return pw::cli::report_failure("search", result.error());
 
@@ -58,7 +72,8 @@ int run_search(pw::cli::Args& args) {
       if (!p.context_after.empty()) r["context_after"] = p.context_after;
       results.push_back(std::move(r));
     }
-    nlohmann::json out{{"results", results}, {"relevant", result->relevant}, {"took_ms", result->timings.total_ms}};
+    nlohmann::json out{{"results", results}, {"relevant", result->relevant}, {"took_ms", result->timings.total_ms},
+                        {"semantic_used", result->semantic_used}};
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
@@ -78,5 +93,5 @@ int run_search(pw::cli::Args& args) {
 
 }  // namespace
 
-PW_CLI_COMMAND(search, "search", "search \"QUERY\" [--db FILE] [-k N] [--collection C]... [--json]",
+PW_CLI_COMMAND(search, "search", "search \"QUERY\" [--db FILE] [-k N] [--collection C]... [--embed-model MODEL] [--json]",
                "Show the passages of your documents that best match a query", run_search);

@@ -1,4 +1,6 @@
 #include "engine/model/blocks.h"
+#include "engine/model/gelu_kernels.h"
+#include "engine/quant/cpu_features.h"
 
 #include <algorithm>
 #include <cmath>
@@ -80,6 +82,25 @@ float gelu_f16_table(float x) {
   if (x <= -10.0f) return 0.0f;
   if (x >= 10.0f) return x;
   return fp16_to_fp32(gelu_table()[fp32_to_fp16(x)]);
+}
+
+void gelu_scalar(float* x, int n, const uint16_t* table) {
+  for (int i = 0; i < n; ++i) {
+    const float g = x[i];
+    if (g <= -10.0f)
+      x[i] = 0.0f;
+    else if (g < 10.0f)
+      x[i] = fp16_to_fp32(table[fp32_to_fp16(g)]);
+  }
+}
+
+void gelu(float* x, int n) {
+  static const bool fast = quant::cpu_features().avx2_fma_f16c;
+  const uint16_t* table = gelu_table().data();
+  if (fast)
+    gelu_avx2(x, n, table);
+  else
+    gelu_scalar(x, n, table);
 }
 
 void geglu(const float* gate, const float* up, int n, float* out) {

@@ -52,6 +52,9 @@ void swiglu(const float* gate, const float* up, int n, float* out);
 // GELU-gated (tanh GELU through ggml's F16 table): out[i] = gelu(gate[i]) * up[i].
 void geglu(const float* gate, const float* up, int n, float* out);
 
+// x[i] = gelu(x[i]) in place, the same values as gelu_f16_table (BERT's FFN).
+void gelu(float* x, int n);
+
 // The tanh GELU as ggml evaluates it for |x| < 10 (F16 in, F16 out); exposed for tests.
 float gelu_f16_table(float x);
 // The tanh GELU in plain float (the formula the table is built from).
