@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -239,6 +240,36 @@ TEST(QuantLegacyExact, FirstValueOfLargestMagnitudeSetsTheScaleSign) {
   dequantize_row_q4_0(&q4, y, 32);
   EXPECT_EQ(y[3], -5.0f);
   EXPECT_EQ(y[9], 4.375f);
+}
+
+// Files and activations can hold inf/NaN. Quantizers must stay defined (no float -> int
+// overflow), and blocks are independent: a bad block does not change its neighbours.
+TEST(QuantLegacyRobustness, NonFiniteInputStaysInsideItsBlock) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> row(96);
+  std::mt19937 rng(3);
+  const std::vector<float> good = varied_floats(rng, 32);
+  for (int j = 0; j < 32; ++j) {
+    row[j] = j % 3 == 0 ? inf : (j % 3 == 1 ? -1e38f : 0.5f);  // block 0: infinities, huge
+    row[32 + j] = good[j];                                        // block 1: ordinary
+    row[64 + j] = j == 4 ? nan : 1.0f;                            // block 2: a NaN
+  }
+  std::vector<std::pair<GgmlType, QuantizeRowFn>> quantizers;
+  for (const LegacyFormat& f : legacy_formats()) quantizers.emplace_back(f.type, f.quantize);
+  quantizers.emplace_back(GgmlType::Q8_0, quantize_row_q8_0);
+  quantizers.emplace_back(GgmlType::Q8_1, quantize_row_q8_1);
+  quantizers.emplace_back(GgmlType::Q8_1, quantize_row_q8_1_reference);
+  for (const auto& [type, quantize] : quantizers) {
+    std::vector<uint8_t> q(row_bytes(type, 96)), alone(row_bytes(type, 32));
+    quantize(row.data(), q.data(), 96);
+    quantize(good.data(), alone.data(), 32);
+    const size_t block = row_bytes(type, 32);
+    EXPECT_EQ(std::vector<uint8_t>(q.begin() + static_cast<long>(block), q.begin() + static_cast<long>(2 * block)), alone)
+        << type_name(type);
+    std::vector<float> y(96);
+    scalar_kernels_for(type)->dequantize_row_scalar(q.data(), y.data(), 96);  // must not crash
+  }
 }
 
 TEST(QuantLegacyExact, ZeroBlocksStayZero) {

@@ -1,0 +1,218 @@
+#include "engine/compute/matmul.h"
+
+#include <algorithm>
+#include <limits>
+#include <mutex>
+#include <string>
+
+#ifdef PAGEWISE_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+
+namespace pw::compute {
+namespace {
+
+using quant::TypeKernels;
+
+// Rows per sgemm tile. Fixed (not derived from the thread count) so results do not depend on
+// the pool size. 128 rows x 8192 cols of F32 is 4 MiB per thread. 64 and 256 were within the
+// noise of 128 on the shared 2-core dev VM (pagewise-bench matmul -t 1); fewer, larger tiles
+// help sgemm but leave threads idle on small matrices.
+constexpr int64_t kSgemmTileRows = 128;
+
+// Batch size from which BatchPath::Auto switches from repeated vec_dot to dequantize + sgemm.
+// Measured with `pagewise-bench matmul -t 1` (thread CPU time, 2048x2048, Xeon 2.5 GHz AVX-512
+// VM, OpenBLAS 0.3.21, the AVX2 vec_dot kernels of 2026-11-21): vec_dot runs at 12-30 GFLOP/s
+// per core whatever the batch; sgemm (dequantization included) at ~5-10 below 8 tokens, ~15-25
+// at 16 and 40-65 from 64 on. sgemm won from 16 tokens for q4_0, q8_0 and q4_K; q6_K flipped
+// between 12 and 48 over runs on the busy machine. Re-measure when the kernels or the target
+// machines change: the bench prints the crossover per format ("sgemm_faster_from_tokens").
+constexpr int64_t kSgemmMinTokens = 16;
+
+// The vec_dot batch path processes this many weight bytes of rows for all tokens before moving
+// on, so the rows stay in L2 while every token's activations stream past them.
+constexpr uint64_t kRowBlockBytes = 64 * 1024;
+
+struct Shapes {
+  uint64_t weight_row_bytes = 0;
+  uint64_t act_row_bytes = 0;
+  bool act_is_input = false;  // vec_dot_type is F32: use X as it is
+};
+
+Result<Shapes> check(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols, const float* X,
+                     int64_t n_tokens, float* Y) {
+  if (!k.weights || !k.activations)
+    return Error(ErrorCode::InvalidArgument, "matmul", "kernels not resolved (use matmul_kernels_for)");
+  const TypeKernels& wk = *k.weights;
+  if (k.activations->type != wk.vec_dot_type)
+    return Error(ErrorCode::InvalidArgument, "matmul",
+                 std::string("activation kernels are ") + std::string(type_name(k.activations->type)) +
+                     ", weights need " + std::string(type_name(wk.vec_dot_type)));
+  if (!wk.vec_dot)
+    return Error(ErrorCode::Unsupported, "matmul",
+                 std::string("no vec_dot kernel for ") + std::string(type_name(wk.type)));
+  if (rows < 0 || cols <= 0 || n_tokens < 0)
+    return Error(ErrorCode::InvalidArgument, "matmul",
+                 "bad shape rows=" + std::to_string(rows) + " cols=" + std::to_string(cols) +
+                     " tokens=" + std::to_string(n_tokens));
+  Shapes s;
+  const auto wbytes = row_size_bytes(wk.type, static_cast<uint64_t>(cols));
+  const auto abytes = row_size_bytes(wk.vec_dot_type, static_cast<uint64_t>(cols));
+  if (!wbytes || !abytes)
+    return Error(ErrorCode::InvalidArgument, "matmul",
+                 std::to_string(cols) + " columns is not a whole number of " + std::string(type_name(wk.type)) +
+                     "/" + std::string(type_name(wk.vec_dot_type)) + " blocks");
+  s.weight_row_bytes = *wbytes;
+  s.act_row_bytes = *abytes;
+  if (static_cast<uint64_t>(rows) > std::numeric_limits<size_t>::max() / s.weight_row_bytes ||
+      static_cast<uint64_t>(n_tokens) > std::numeric_limits<size_t>::max() / s.act_row_bytes)
+    return Error(ErrorCode::InvalidArgument, "matmul", "matrix size overflows");
+  s.act_is_input = wk.vec_dot_type == GgmlType::F32;
+  if (!s.act_is_input && !k.activations->quantize_row)
+    return Error(ErrorCode::Unsupported, "matmul",
+                 std::string("no quantize_row for activation type ") + std::string(type_name(wk.vec_dot_type)));
+  if (rows > 0 && n_tokens > 0 && (!W || !X || !Y))
+    return Error(ErrorCode::InvalidArgument, "matmul", "null matrix pointer");
+  return s;
+}
+
+// Activations in vec_dot_type: X itself when that is F32, else converted into the workspace
+// (in parallel over tokens when there are several).
+Result<const uint8_t*> convert_activations(const MatmulKernels& k, const Shapes& s, int64_t cols, const float* X,
+                                           int64_t n_tokens, ThreadPool& pool, Workspace& ws) {
+  if (s.act_is_input) return reinterpret_cast<const uint8_t*>(X);
+  auto buf = ws.activations(static_cast<size_t>(n_tokens) * s.act_row_bytes);
+  if (!buf) return buf.error();
+  auto* act = static_cast<uint8_t*>(*buf);
+  const quant::QuantizeRowFn quantize = k.activations->quantize_row;
+  if (n_tokens == 1) {
+    quantize(X, act, cols);
+  } else {
+    PW_TRY(pool.parallel_for(n_tokens, [&](int64_t t, int) {
+      quantize(X + t * cols, act + static_cast<size_t>(t) * s.act_row_bytes, cols);
+    }));
+  }
+  return static_cast<const uint8_t*>(act);
+}
+
+// Rows per matvec task: several tasks per thread so a thread slowed by another process does
+// not hold up the rest (tasks are claimed dynamically), but large enough that claiming a task
+// (one atomic add) and the hardware prefetcher's ramp-up are negligible.
+int64_t matvec_chunk_rows(int64_t rows, int threads) {
+  if (threads <= 1) return rows;
+  int64_t chunk = rows / (static_cast<int64_t>(threads) * 8);
+  chunk = (chunk + 7) / 8 * 8;
+  return std::max<int64_t>(chunk, 16);
+}
+
+Status matmul_vec_dot(const MatmulKernels& k, const Shapes& s, const void* W, int64_t rows, int64_t cols,
+                      const float* X, int64_t n_tokens, float* Y, ThreadPool& pool, Workspace& ws) {
+  auto act = convert_activations(k, s, cols, X, n_tokens, pool, ws);
+  if (!act) return act.error();
+  const uint8_t* A = *act;
+  const auto* Wb = static_cast<const uint8_t*>(W);
+  const quant::VecDotFn dot = k.weights->vec_dot;
+  const int64_t block =
+      std::clamp<int64_t>(static_cast<int64_t>(kRowBlockBytes / s.weight_row_bytes), 1, 64);
+  // Rows outer, tokens inner: a block of weight rows is read from memory once and reused for
+  // every token while it is still in cache.
+  return pool.parallel_for_range(rows, block, [&](int64_t r0, int64_t r1, int) {
+    for (int64_t t = 0; t < n_tokens; ++t) {
+      const uint8_t* a = A + static_cast<size_t>(t) * s.act_row_bytes;
+      float* y = Y + t * rows;
+      for (int64_t r = r0; r < r1; ++r) y[r] = dot(cols, Wb + static_cast<size_t>(r) * s.weight_row_bytes, a);
+    }
+  });
+}
+
+#ifdef PAGEWISE_HAVE_OPENBLAS
+void openblas_single_threaded() {
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+Status matmul_sgemm(const MatmulKernels& k, const Shapes& s, const void* W, int64_t rows, int64_t cols,
+                    const float* X, int64_t n_tokens, float* Y, ThreadPool& pool, Workspace& ws) {
+  const TypeKernels& wk = *k.weights;
+  const bool weights_are_f32 = wk.type == GgmlType::F32;
+  if (!weights_are_f32 && !wk.dequantize_row)
+    return Error(ErrorCode::Unsupported, "matmul",
+                 std::string("no dequantize_row for ") + std::string(type_name(wk.type)));
+  if (cols > std::numeric_limits<int>::max() || rows > std::numeric_limits<int>::max() ||
+      n_tokens > std::numeric_limits<int>::max())
+    return Error(ErrorCode::InvalidArgument, "matmul", "matrix too large for sgemm");
+  openblas_single_threaded();
+  float* tiles = nullptr;
+  size_t stride = 0;
+  if (!weights_are_f32) {
+    auto t = ws.tiles(pool.size(), static_cast<size_t>(kSgemmTileRows) * static_cast<size_t>(cols));
+    if (!t) return t.error();
+    tiles = *t;
+    stride = ws.tile_stride();
+  }
+  const auto* Wb = static_cast<const uint8_t*>(W);
+  return pool.parallel_for_range(rows, kSgemmTileRows, [&](int64_t r0, int64_t r1, int thread) {
+    const float* B = nullptr;
+    if (weights_are_f32) {
+      B = reinterpret_cast<const float*>(Wb + static_cast<size_t>(r0) * s.weight_row_bytes);
+    } else {
+      float* tile = tiles + static_cast<size_t>(thread) * stride;
+      for (int64_t r = r0; r < r1; ++r)
+        wk.dequantize_row(Wb + static_cast<size_t>(r) * s.weight_row_bytes, tile + (r - r0) * cols, cols);
+      B = tile;
+    }
+    // Y[:, r0:r1] = X (n_tokens x cols) . B^T (B is (r1-r0) x cols, row-major).
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n_tokens), static_cast<int>(r1 - r0),
+                static_cast<int>(cols), 1.0f, X, static_cast<int>(cols), B, static_cast<int>(cols), 0.0f, Y + r0,
+                static_cast<int>(rows));
+  });
+}
+#endif
+
+}  // namespace
+
+bool have_sgemm() {
+#ifdef PAGEWISE_HAVE_OPENBLAS
+  return true;
+#else
+  return false;
+#endif
+}
+
+int64_t sgemm_min_tokens() { return kSgemmMinTokens; }
+
+Status matvec(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols, const float* x, float* y,
+              ThreadPool& pool, Workspace& ws) {
+  auto shapes = check(k, W, rows, cols, x, 1, y);
+  if (!shapes) return shapes.error();
+  if (rows == 0) return ok_status();
+  const Shapes& s = *shapes;
+  auto act = convert_activations(k, s, cols, x, 1, pool, ws);
+  if (!act) return act.error();
+  const uint8_t* a = *act;
+  const auto* Wb = static_cast<const uint8_t*>(W);
+  const quant::VecDotFn dot = k.weights->vec_dot;
+  return pool.parallel_for_range(rows, matvec_chunk_rows(rows, pool.size()), [&](int64_t r0, int64_t r1, int) {
+    for (int64_t r = r0; r < r1; ++r) y[r] = dot(cols, Wb + static_cast<size_t>(r) * s.weight_row_bytes, a);
+  });
+}
+
+Status matmul(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols, const float* X, int64_t n_tokens,
+              float* Y, ThreadPool& pool, Workspace& ws, BatchPath path) {
+  auto shapes = check(k, W, rows, cols, X, n_tokens, Y);
+  if (!shapes) return shapes.error();
+  if (rows == 0 || n_tokens == 0) return ok_status();
+  if (path == BatchPath::Auto)
+    path = (have_sgemm() && n_tokens >= kSgemmMinTokens) ? BatchPath::Sgemm : BatchPath::VecDot;
+  if (path == BatchPath::VecDot) {
+    if (n_tokens == 1) return matvec(k, W, rows, cols, X, Y, pool, ws);
+    return matmul_vec_dot(k, *shapes, W, rows, cols, X, n_tokens, Y, pool, ws);
+  }
+#ifdef PAGEWISE_HAVE_OPENBLAS
+  return matmul_sgemm(k, *shapes, W, rows, cols, X, n_tokens, Y, pool, ws);
+#else
+  return Error(ErrorCode::Unsupported, "matmul", "this build has no OpenBLAS (BatchPath::Sgemm)");
+#endif
+}
+
+}  // namespace pw::compute
