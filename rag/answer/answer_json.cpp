@@ -56,7 +56,9 @@ nlohmann::json answer_to_json(const Answer& answer) {
                      {"highlights", ranges(answer.highlights)},
                      {"dropped_citations", answer.dropped_citations},
                      {"prompt_tokens", answer.prompt_tokens},
-                     {"coverage", answer.term_coverage}};
+                     {"coverage", answer.term_coverage},
+                     {"question", answer.question},
+                     {"standalone_question", answer.standalone_question}};
   return out;
 }
 

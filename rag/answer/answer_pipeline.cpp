@@ -8,6 +8,7 @@
 #include "rag/answer/citation_parser.h"
 #include "rag/answer/evidence_check.h"
 #include "rag/answer/extractive_answer.h"
+#include "rag/answer/follow_up.h"
 #include "rag/answer/prompt_builder.h"
 #include "rag/answer/source_snippets.h"
 
@@ -63,9 +64,13 @@ Result<std::vector<SourceData>> make_sources(LibraryStore& store, const Retrieva
   return out;
 }
 
-// Sentences, their citations' page locations and the evidence check.
-void check_sentences(Answer& answer, const std::vector<CitationMark>& marks, std::vector<SourceData>& sources) {
+// Sentences, their citations' page locations and the evidence check. `quoted`: the text is
+// paragraphs quoted from the sources, each closed by its source's marker (extractive), so
+// every sentence of a paragraph cites that source.
+void check_sentences(Answer& answer, const std::vector<CitationMark>& marks, std::vector<SourceData>& sources,
+                     bool quoted = false) {
   answer.sentences = split_answer(answer.text, marks);
+  if (quoted) inherit_paragraph_citations(answer.text, answer.sentences);
   for (AnswerSentence& sentence : answer.sentences) {
     std::vector<const EvidenceIndex*> cited;
     for (int n : sentence.citations) {
@@ -107,8 +112,11 @@ Result<Answer> AnswerPipeline::answer(std::string_view question, const AnswerOpt
   const auto start = Clock::now();
   Answer answer;
   answer.question = std::string(question);
+  answer.standalone_question = standalone_question(question, options.history);
+  question = answer.standalone_question;
   auto retrieval = retriever_.search({question, std::max<size_t>(options.retrieve_k, 1), options.filter, options.retrieval_mode});
   if (!retrieval) return retrieval.error();
+  if (answer.standalone_question != answer.question) prefer_follow_up_words(answer.question, retrieval->passages);
   answer.timings.retrieval_ms = ms_since(start);
   answer.term_coverage = retrieval->best_term_coverage;
 
@@ -192,7 +200,7 @@ Result<Answer> AnswerPipeline::answer(std::string_view question, const AnswerOpt
   answer.highlights = e.highlights;
   if (events.on_text) events.on_text(answer.text);
   auto t_check = Clock::now();
-  check_sentences(answer, e.marks, *data);
+  check_sentences(answer, e.marks, *data, /*quoted=*/true);
   answer.timings.check_ms = ms_since(t_check);
   answer.sources = public_sources(*data);
   answer.timings.total_ms = ms_since(start);

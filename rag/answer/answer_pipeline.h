@@ -8,6 +8,8 @@
 //   events.on_text = [&](std::string_view piece) { append(piece); };
 //   auto answer = pipeline.answer("How many days of leave carry over?", {}, events);
 //
+// Follow-ups: with options.history, the question is first made standalone (follow_up.h);
+// retrieval and the prompt use that form (Answer::standalone_question).
 // Modes: not_found when the retrieval verdict says the passages do not cover the question
 // (the model is not called; the closest passages are the sources); generated when a
 // generator is set and not options.extractive; extractive otherwise. on_sources is called
@@ -42,6 +44,9 @@ struct AnswerOptions {
   int answer_tokens = 512;
   double temperature = 0.2;
   int context_tokens = 0;          // 0: the generator's own context size
+  // The conversation so far (oldest first): a follow-up question is made standalone with it
+  // before retrieval (rag/answer/follow_up.h).
+  std::vector<ChatMessage> history;
 };
 
 struct AnswerEvents {

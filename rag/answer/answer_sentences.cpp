@@ -76,4 +76,17 @@ std::vector<AnswerSentence> split_answer(std::string_view text, std::span<const 
   return out;
 }
 
+void inherit_paragraph_citations(std::string_view text, std::vector<AnswerSentence>& sentences) {
+  for (size_t i = 0; i < sentences.size(); ++i) {
+    if (!sentences[i].citations.empty()) continue;
+    for (size_t j = i + 1; j < sentences.size(); ++j) {
+      const size_t gap_begin = sentences[j - 1].range.end, gap_end = sentences[j].range.begin;
+      if (gap_end > gap_begin && text.substr(gap_begin, gap_end - gap_begin).find("\n\n") != std::string_view::npos) break;
+      if (sentences[j].citations.empty()) continue;
+      sentences[i].citations = sentences[j].citations;
+      break;
+    }
+  }
+}
+
 }  // namespace pw::rag

@@ -20,4 +20,9 @@ namespace pw::rag {
 
 std::vector<AnswerSentence> split_answer(std::string_view text, std::span<const CitationMark> marks);
 
+// For quoted paragraphs (extractive answers: "S1. S2. S3. [2]"): a sentence without citations
+// takes those of the next cited sentence of its paragraph (no blank line between them). Not
+// for generated answers, where a sentence the model left uncited must stay uncited.
+void inherit_paragraph_citations(std::string_view text, std::vector<AnswerSentence>& sentences);
+
 }  // namespace pw::rag

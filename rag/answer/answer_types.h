@@ -79,6 +79,7 @@ struct AnswerTimings {
 struct Answer {
   AnswerMode mode = AnswerMode::NotFound;
   std::string question;
+  std::string standalone_question;      // what was searched: the question, made standalone
   std::string text;
   std::vector<AnswerSentence> sentences;
   std::vector<AnswerSource> sources;

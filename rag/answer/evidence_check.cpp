@@ -9,6 +9,21 @@ namespace pw::rag {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// Whitespace runs as single spaces: how snippets and answers show PDF text with hard breaks.
+std::string collapse_whitespace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (is_blank(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
 std::string lower(std::string_view s) {
@@ -42,12 +57,21 @@ std::string unit_of(std::string_view word) {
       {"dose", "dose"}, {"doses", "dose"}, {"serving", "serving"}, {"servings", "serving"},
       {"cup", "cup"}, {"cups", "cup"}, {"thousand", "thousand"}, {"million", "million"},
       {"billion", "billion"}, {"trillion", "trillion"}, {"bn", "billion"}, {"usd", "usd"},
-      {"dollar", "usd"}, {"dollars", "usd"}, {"eur", "eur"}, {"euro", "eur"}, {"euros", "eur"},
+      {"dollar", "usd"}, {"dollars", "usd"}, {"eur", "eur"}, {"euro", "eur"}, {"euros", "eur"}, {"gbp", "gbp"},
       {"mile", "mile"}, {"miles", "mile"}, {"lb", "lb"}, {"lbs", "lb"}, {"pound", "lb"}, {"pounds", "lb"},
       {"oz", "oz"}, {"ounce", "oz"}, {"ounces", "oz"}, {"times", "times"}};
   std::string w = lower(word);
   for (const auto& [name, unit] : kUnits)
     if (w == name) return std::string(unit);
+  // Rates: "mg/kg", "mL/hour", "units/day" (a unit per another unit or word).
+  const size_t slash = w.find('/');
+  if (slash != std::string::npos && slash > 0 && slash + 1 < w.size() && w.find('/', slash + 1) == std::string::npos) {
+    std::string first = unit_of(std::string_view(w).substr(0, slash));
+    if (!first.empty()) {
+      std::string second = unit_of(std::string_view(w).substr(slash + 1));
+      return first + "/" + (second.empty() ? w.substr(slash + 1) : second);
+    }
+  }
   return {};
 }
 
@@ -236,12 +260,26 @@ std::vector<Item> scan(std::string_view s) {
     }
     // A unit right after, with at most one space or hyphen between.
     size_t j = i;
-    if (j < s.size() && (s[j] == ' ' || s[j] == '-') && j + 1 < s.size() && s[j + 1] != ' ') ++j;
+    if (j < s.size() && (is_blank(s[j]) || s[j] == '-') && j + 1 < s.size() && !is_blank(s[j + 1])) ++j;
     std::string_view word = read_word(s, j);
     std::string unit = word.empty() ? std::string() : unit_of(word);
     if (unit.empty() && lower(word) == "per" && s.compare(j, 8, "per cent") == 0) {
       unit = "%";
       word = s.substr(j, 8);
+    }
+    // A currency sign before the number names its unit when no word after it does ("$10.50").
+    if (unit.empty() && start > 0 && (s[start - 1] == '$')) {
+      unit = "usd";
+      word = {};
+      j = i;
+    } else if (unit.empty() && start >= 3 && s.compare(start - 3, 3, "\xE2\x82\xAC") == 0) {
+      unit = "eur";
+      word = {};
+      j = i;
+    } else if (unit.empty() && start >= 2 && s.compare(start - 2, 2, "\xC2\xA3") == 0) {
+      unit = "gbp";
+      word = {};
+      j = i;
     }
     Item it;
     it.begin = start;
@@ -264,7 +302,7 @@ std::vector<Item> scan(std::string_view s) {
     std::string between = lower(s.substr(a.end, b.begin - a.end));
     std::string trimmed;
     for (char ch : between)
-      if (ch != ' ') trimmed += ch;
+      if (!is_blank(ch)) trimmed += ch;
     if (trimmed == "to" || trimmed == "-" || trimmed == "\xE2\x80\x93" || trimmed == "and" || trimmed == "or" ||
         trimmed == "through") {
       std::string unit = b.fact.key.substr(b.fact.key.find('|') + 1);
@@ -311,7 +349,11 @@ std::vector<Fact> extract_facts(std::string_view text) {
 }
 
 EvidenceIndex::EvidenceIndex(std::string_view source_text) {
-  for (Item& it : scan(source_text)) {
+  // The text as stored and with its line breaks as spaces: a quote of the source shown on one
+  // line ("... leave. 2. Carry-over", "5\nmg" as "5 mg") must find its facts here.
+  std::vector<Item> items = scan(source_text);
+  for (Item& it : scan(collapse_whitespace(source_text))) items.push_back(std::move(it));
+  for (Item& it : items) {
     switch (it.fact.kind) {
       case FactKind::Number:
       case FactKind::Quantity: {
