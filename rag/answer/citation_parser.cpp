@@ -65,6 +65,8 @@ std::vector<int> parse_citation_numbers(std::string_view s) {
     } else if (s.compare(i, 3, "\xE2\x80\x93") == 0) {  // en dash
       range_from = numbers.back();
       i += 3;
+    } else if (s.compare(i, 4, "and ") == 0) {  // "[1 and 2]"
+      i += 4;
     } else {
       return {};
     }

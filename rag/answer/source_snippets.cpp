@@ -40,15 +40,25 @@ ChunkPageMap::ChunkPageMap(int page_start, uint32_t char_start, int page_end, ui
 
 PageHighlight ChunkPageMap::locate(TextRange range) const {
   if (!valid_) return PageHighlight{page_start_, char_start_, static_cast<uint32_t>(char_start_ + (range.end - range.begin))};
+  // A range crossing a page break is shown on the page holding most of it.
+  const Segment* best = nullptr;
+  size_t best_overlap = 0;
   for (const Segment& s : segments_) {
-    if (range.begin < s.chunk_begin + s.length || &s == &segments_.back()) {
-      size_t begin = std::clamp(range.begin, s.chunk_begin, s.chunk_begin + s.length);
-      size_t end = std::clamp(range.end, begin, s.chunk_begin + s.length);
-      return PageHighlight{s.page, static_cast<uint32_t>(s.page_begin + (begin - s.chunk_begin)),
-                           static_cast<uint32_t>(s.page_begin + (end - s.chunk_begin))};
+    size_t b = std::max(range.begin, s.chunk_begin), e = std::min(range.end, s.chunk_begin + s.length);
+    if (e > b && e - b > best_overlap) {
+      best_overlap = e - b;
+      best = &s;
     }
   }
-  return PageHighlight{page_start_, char_start_, char_start_};
+  if (best == nullptr) {  // an empty range or one in a page break: the segment at or before it
+    best = &segments_.front();
+    for (const Segment& s : segments_)
+      if (s.chunk_begin <= range.begin) best = &s;
+  }
+  size_t begin = std::clamp(range.begin, best->chunk_begin, best->chunk_begin + best->length);
+  size_t end = std::clamp(range.end, begin, best->chunk_begin + best->length);
+  return PageHighlight{best->page, static_cast<uint32_t>(best->page_begin + (begin - best->chunk_begin)),
+                       static_cast<uint32_t>(best->page_begin + (end - best->chunk_begin))};
 }
 
 std::vector<TextRange> query_word_ranges(std::string_view text, const AnalyzedQuery& query) {
@@ -133,6 +143,15 @@ Snippet best_snippet(std::string_view text, const AnalyzedQuery& query, std::spa
   size_t offset = begin;
   std::string_view snippet = trim_view(text.substr(begin, end - begin), offset);
   // Leading bullets and dashes are layout, not content.
+  // So are Markdown heading marks ("## Passwords").
+  if (!snippet.empty() && snippet.front() == '#') {
+    size_t hashes = snippet.find_first_not_of('#');
+    if (hashes != std::string_view::npos && hashes <= 6 && snippet[hashes] == ' ') {
+      snippet.remove_prefix(hashes);
+      offset += hashes;
+      snippet = trim_view(snippet, offset);
+    }
+  }
   for (std::string_view bullet : {"\xE2\x97\x8F", "\xE2\x80\xA2", "\xE2\x96\xAA", "- ", "* "}) {
     if (snippet.substr(0, bullet.size()) == bullet) {
       snippet.remove_prefix(bullet.size());

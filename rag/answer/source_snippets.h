@@ -7,7 +7,8 @@
 //   pw::rag::PageHighlight h = map.locate(s.range);       // page + [char_start, char_end)
 //
 // Chunk text is the slices of its pages joined with '\n' (ingest/chunker.h), so a range in
-// it maps to exactly one place per page; a range crossing a page break is cut at the break.
+// it maps to exactly one place per page; a range crossing a page break is located on the page
+// holding most of it (cut at the break).
 #pragma once
 
 #include <span>

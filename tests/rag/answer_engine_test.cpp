@@ -92,7 +92,9 @@ TEST(AnswerEngine, PromptsArePackedToTheModelsRealTokenCount) {
     p.page_start = p.page_end = i + 1;
     p.heading_path = "Part " + std::to_string(i);
     p.text = "Sentence one of passage " + std::to_string(i) + " says something. Sentence two adds a number, " +
-             std::to_string(10 * i) + " mg. Sentence three closes it.";
+             std::to_string(10 * i) + " mg. Sentence three closes it. " +
+             "The committee reviewed the guidance in detail and agreed that the wording above stays as written, "
+             "with the dose given in milligrams and the interval in hours, for every ward in the hospital.";
     passages.push_back(p);
   }
   pw::rag::PromptBudget budget;

@@ -55,7 +55,8 @@ struct Fixture {
   std::vector<std::vector<float>> rows;
 };
 
-// n rows of dim floats; chunk i lives in document 100 + i % 5, collection 1 + i % 2.
+// n rows of dim floats; chunk i lives in document 100 + i % 5; documents 100, 102, 104 are in
+// collection 1, documents 101 and 103 in collection 2 (a document is in one collection).
 Fixture make_fixture(size_t n, int dim, uint32_t seed) {
   Fixture f;
   std::mt19937 rng(seed);
@@ -67,7 +68,7 @@ Fixture make_fixture(size_t n, int dim, uint32_t seed) {
     for (auto& x : v) x = normal(rng);
     f.matrix.chunk_ids.push_back(static_cast<int64_t>(1000 + i));
     f.matrix.f32.insert(f.matrix.f32.end(), v.begin(), v.end());
-    f.placements.push_back({static_cast<int64_t>(1000 + i), static_cast<int64_t>(100 + i % 5), static_cast<int64_t>(1 + i % 2)});
+    f.placements.push_back({static_cast<int64_t>(1000 + i), static_cast<int64_t>(100 + i % 5), static_cast<int64_t>(1 + (i % 5) % 2)});
     f.rows.push_back(std::move(v));
   }
   return f;
@@ -140,15 +141,16 @@ TEST(RetrievalVectorIndex, FiltersByCollectionAndDocument) {
   ASSERT_TRUE(index.ok());
   auto in_collection = index->search(f.rows[0], 50, pw::rag::SearchFilter::in_collections({2}));
   ASSERT_EQ(in_collection.size(), 50u);
-  for (const auto& h : in_collection) EXPECT_EQ((h.chunk_id - 1000) % 2, 1);  // collection 2 = odd rows
+  for (const auto& h : in_collection) EXPECT_TRUE(h.document_id == 101 || h.document_id == 103) << h.document_id;
   auto in_document = index->search(f.rows[0], 500, pw::rag::SearchFilter::in_documents({103}));
   EXPECT_EQ(in_document.size(), 100u);
   for (const auto& h : in_document) EXPECT_EQ(h.document_id, 103);
-  pw::rag::SearchFilter both{{1}, {103}};  // document 103 in collection 1: rows 8, 18, 28, ...
-  for (const auto& h : index->search(f.rows[0], 500, both)) {
-    EXPECT_EQ(h.document_id, 103);
-    EXPECT_EQ((h.chunk_id - 1000) % 2, 0);
-  }
+  pw::rag::SearchFilter both{{2}, {103, 104}};  // both conditions: 104 is in collection 1
+  auto in_both = index->search(f.rows[0], 500, both);
+  EXPECT_EQ(in_both.size(), 100u);
+  for (const auto& h : in_both) EXPECT_EQ(h.document_id, 103);
+  pw::rag::SearchFilter neither{{1}, {103}};
+  EXPECT_TRUE(index->search(f.rows[0], 500, neither).empty());
   EXPECT_TRUE(index->search(f.rows[0], 10, pw::rag::SearchFilter::in_documents({999})).empty());
 }
 
