@@ -83,7 +83,7 @@ TEST(AnswerEngine, CancelStopsGeneration) {
 }
 
 TEST(AnswerEngine, PromptsArePackedToTheModelsRealTokenCount) {
-  auto g = load_stories(512);
+  auto g = load_stories(1024);
   ASSERT_TRUE(g);
   std::vector<pw::rag::Passage> passages;
   for (int i = 0; i < 12; ++i) {
@@ -158,7 +158,9 @@ TEST(AnswerEngine, WholePipelineRunsWithARealModel) {
       EXPECT_GE(n, 1);
       EXPECT_LE(static_cast<size_t>(n), a->sources.size());
     }
-    if (s.citations.empty() && !pw::rag::extract_facts(s.text).empty()) EXPECT_FALSE(s.supported) << s.text;
+    if (s.citations.empty() && !pw::rag::extract_facts(s.text).empty()) {
+      EXPECT_FALSE(s.supported) << s.text;
+    }
   }
   auto json = pw::rag::answer_to_json(*a);
   EXPECT_EQ(json["mode"], "generated");

@@ -50,11 +50,11 @@ TEST(AnswerFollowUp, LongConversationsStayBounded) {
 TEST(AnswerFollowUp, TheFollowUpFindsWhatTheQuestionAloneWouldNot) {
   pw::rag::testing::TestLibrary lib;
   int64_t c = lib.collection("Guides");
-  lib.add_pages(c, "/g/analgesia.txt", "Analgesia guideline",
-                {"Paracetamol\nThe maximum daily dose of paracetamol for adults is 4 g.",
-                 "Storage\nKeep all medicines in the locked cupboard of the ward at room temperature.",
-                 "Paracetamol in children\nFor children the paracetamol dose is 15 mg/kg every 6 hours.",
-                 "Fluids for children\nChildren with dehydration need oral rehydration solution."});
+  lib.add_pages(c, "/g/adults.txt", "Analgesia in adults",
+                {"Paracetamol\nThe maximum daily dose of paracetamol for adults is 4 g."});
+  lib.add_pages(c, "/g/children.txt", "Analgesia in children",
+                {"Paracetamol in children\nFor children the paracetamol dose is 15 mg/kg every 6 hours."});
+  lib.add_pages(c, "/g/fluids.txt", "Fluids", {"Fluids for children\nChildren with dehydration need oral rehydration solution."});
   pw::rag::Retriever retriever(lib.store());
   pw::rag::AnswerPipeline pipeline(lib.store(), retriever);
   pw::rag::AnswerOptions options;
@@ -64,7 +64,7 @@ TEST(AnswerFollowUp, TheFollowUpFindsWhatTheQuestionAloneWouldNot) {
   EXPECT_EQ(a->question, "And for children?");
   EXPECT_NE(a->standalone_question.find("paracetamol"), std::string::npos);
   ASSERT_FALSE(a->sources.empty());
-  EXPECT_EQ(a->sources[0].page_start, 3) << a->sources[0].text;
+  EXPECT_EQ(a->sources[0].document_path, "/g/children.txt") << a->sources[0].text;
 }
 
 }  // namespace
