@@ -86,6 +86,35 @@ std::string_view completing_end(std::string_view before, size_t max_bytes) {
   return cut_front(trim(before.substr(spans.back().begin)), max_bytes);
 }
 
+// Word-trigram shingles (of word texts, hashed) of a passage, for near-duplicate detection.
+std::vector<uint64_t> shingles(std::string_view text) {
+  std::vector<WordToken> words = word_tokens(text, 4096);
+  std::vector<uint64_t> out;
+  for (size_t i = 0; i + 2 < words.size(); ++i) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t k = i; k < i + 3; ++k) {
+      for (char c : words[k].text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      h = (h ^ 0x1f) * 1099511628211ull;
+    }
+    out.push_back(h);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// |a ∩ b| / min(|a|, |b|) of two sorted shingle sets (0 when either is empty).
+double containment(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  if (a.empty() || b.empty()) return 0;
+  size_t common = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) ++common, ++i, ++j;
+    else if (a[i] < b[j]) ++i;
+    else ++j;
+  }
+  return static_cast<double>(common) / static_cast<double>(std::min(a.size(), b.size()));
+}
+
 struct DocumentFacts {
   std::string path, title;
   int64_t collection_id = 0;
@@ -124,6 +153,7 @@ Status assemble_passages(LibraryStore& store, std::span<const FusedHit> hits, co
     int first_ordinal, last_ordinal;  // ordinals covered by the passage (hit + folded)
   };
   std::vector<Accepted> accepted;
+  std::vector<std::vector<uint64_t>> accepted_shingles;  // per accepted passage
   std::unordered_map<size_t, std::pair<const ChunkRecord*, const ChunkRecord*>> folded_neighbours;
 
   for (size_t i = 0; i < window && out.size() < options.max_passages; ++i) {
@@ -157,6 +187,14 @@ Status assemble_passages(LibraryStore& store, std::span<const FusedHit> hits, co
     }
     if (folded) continue;
     if (!fingerprints.insert(text_fingerprint(c.text)).second) continue;
+    // The same text in another file (a .md and its PDF, two versions of a guide): mostly the
+    // same word sequences even where chunk boundaries and line breaks differ. The better-ranked
+    // one was accepted first and stays.
+    std::vector<uint64_t> sh = shingles(c.text);
+    bool repeats = false;
+    for (size_t a = 0; a < accepted.size() && !repeats; ++a)
+      repeats = containment(sh, accepted_shingles[a]) >= options.duplicate_containment;
+    if (repeats) continue;
 
     auto doc = documents.find(c.document_id);
     if (doc == documents.end()) {
@@ -189,6 +227,7 @@ Status assemble_passages(LibraryStore& store, std::span<const FusedHit> hits, co
       p.semantic_similarity = hits[i].list_scores[static_cast<size_t>(semantic_list)];
     }
     accepted.push_back(Accepted{out.size(), c.ordinal, c.ordinal});
+    accepted_shingles.push_back(std::move(sh));
     out.push_back(std::move(p));
   }
 

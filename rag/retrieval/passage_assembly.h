@@ -10,7 +10,9 @@
 //   an accepted passage of the same document is folded into it: its text becomes that
 //   passage's context_before/context_after (whole, without the chunker's overlap).
 // - A hit whose text repeats an accepted passage's (same words, case and spacing ignored),
-//   e.g. the same file in two collections, is dropped.
+//   e.g. the same file in two collections, is dropped; so is one that mostly repeats it
+//   (half of the smaller one's word trigrams in common: the same text as .md and as PDF,
+//   chunked at other places). The better-ranked one stays.
 // - A passage whose chunk ends without sentence punctuation gets the start of the next chunk
 //   up to the end of its first sentence; one that starts mid-sentence gets the end of the
 //   previous chunk from the start of the sentence it continues. Each at most
@@ -32,6 +34,9 @@ struct PassageOptions {
   size_t max_passages = 8;
   bool expand_neighbours = true;
   size_t max_context_bytes = 600;
+  // A hit sharing at least this share of its word trigrams with an accepted passage (of the
+  // smaller of the two) repeats it and is dropped.
+  double duplicate_containment = 0.5;
 };
 
 // `hits` best first; ranks/list_scores as from reciprocal_rank_fusion (list 0 lexical, list 1

@@ -17,7 +17,7 @@ const std::unordered_set<std::string_view>& stopwords() {
       "doing", "don", "doesn", "didn", "during", "each", "either", "else", "even", "ever", "every",
       "explain", "for", "from", "further", "get", "give", "had", "has", "have", "he", "her", "here",
       "hers", "him", "his", "how", "i", "if", "in", "into", "is", "isn", "aren", "it", "its", "just",
-      "let", "like", "may", "me", "might", "more", "most", "much", "must", "my", "need", "no", "nor",
+      "let", "like", "many", "may", "me", "might", "more", "most", "much", "must", "my", "need", "no", "nor",
       "not", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "own",
       "please", "s", "same", "shall", "she", "should", "show", "so", "some", "such", "t", "tell",
       "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this",

@@ -27,6 +27,17 @@ Status Retriever::set_semantic(QueryEmbedder* embedder, std::shared_ptr<const Ve
   return ok_status();
 }
 
+Result<bool> Retriever::use_library_vectors(QueryEmbedder& embedder) {
+  auto model = store_.embedding_model(embedder.model_name());
+  if (!model) return model.error();
+  if (!*model) return false;
+  auto index = VectorIndex::load(store_, **model);
+  if (!index) return index.error();
+  if (index->size() == 0) return false;
+  PW_TRY(set_semantic(&embedder, std::make_shared<const VectorIndex>(std::move(*index))));
+  return true;
+}
+
 Result<RetrievalResult> Retriever::search(const RetrievalRequest& request) {
   const auto start = Clock::now();
   RetrievalResult result;

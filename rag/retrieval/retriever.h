@@ -93,6 +93,13 @@ class Retriever {
   Status set_semantic(QueryEmbedder* embedder, std::shared_ptr<const VectorIndex> index);
   bool has_semantic() const { return embedder_ != nullptr; }
 
+  // Semantic search with `embedder` over the library's stored vectors of that model: loads
+  // them into a VectorIndex and calls set_semantic. Returns false (and stays lexical) when
+  // the library holds no vectors of embedder->model_name() yet, so a missing or still
+  // embedding model never stops search. Errors: the library cannot be read, or the stored
+  // vectors have another dimension than the model.
+  Result<bool> use_library_vectors(QueryEmbedder& embedder);
+
   Result<RetrievalResult> search(const RetrievalRequest& request);
 
   const RetrieverOptions& options() const { return options_; }
