@@ -275,10 +275,12 @@ void AppController::addPaths(const QStringList& paths) {
 
 void AppController::addPathsTo(const QString& collection, const QStringList& paths) {
   if (paths.isEmpty()) return;
+  QStringList absolute;
+  for (const auto& p : paths) absolute << QFileInfo(p).absoluteFilePath();
   indexing_collection_ = collection;
   window_->libraryPanel()->setIndexing(true);
   QMetaObject::invokeMethod(
-      ingest_, [w = ingest_, collection, paths] { w->addPaths(collection, paths, {}); }, Qt::QueuedConnection);
+      ingest_, [w = ingest_, collection, absolute] { w->addPaths(collection, absolute, {}); }, Qt::QueuedConnection);
 }
 
 void AppController::ask(const QString& question) {

@@ -51,6 +51,9 @@ class AppController : public QObject {
   qint64 currentChat() const { return chat_id_; }
   bool indexing() const { return indexing_; }
   const AppSettings& settings() const { return settings_; }
+  // The workers (tests watch their signals; never call their slots directly from here).
+  EngineWorker* engineWorker() const { return engine_; }
+  IngestWorker* ingestWorker() const { return ingest_; }
 
  public slots:
   void addPaths(const QStringList& paths);
