@@ -15,6 +15,7 @@
 #include "gui/library_model.h"
 #include "gui/library_panel.h"
 #include "gui/main_window.h"
+#include "gui/quantize_worker.h"
 #include "gui/settings_dialog.h"
 #include "gui/sources_panel.h"
 
@@ -79,11 +80,42 @@ AppController::AppController(MainWindow* window, AppPaths paths, AppSettings set
   engine_->moveToThread(engine_thread_);
   connect(engine_thread_, &QThread::finished, engine_, &QObject::deleteLater);
 
+  quantize_thread_ = new QThread(this);
+  quantize_thread_->setObjectName("quantizeThread");
+  quantize_ = new QuantizeWorker;
+  quantize_->moveToThread(quantize_thread_);
+  connect(quantize_thread_, &QThread::finished, quantize_, &QObject::deleteLater);
+  ChatPanel* chat = window_->chatPanel();
+  connect(quantize_, &QuantizeWorker::progress, this, [chat](double fraction, const QString&) {
+    chat->showCopyProgress(fraction);
+    chat->setModelState(tr("Making a smaller copy\u2026 %1%").arg(static_cast<int>(fraction * 100 + 0.5)));
+  });
+  connect(quantize_, &QuantizeWorker::finished, this, [this, chat](const QString& path) {
+    chat->showCopyProgress(-1);
+    chat->setModelState(tr("The smaller copy %1 is ready; choose it in the model list.").arg(QFileInfo(path).fileName()));
+    refreshModels();
+    emit smallerCopyFinished(path);
+  });
+  connect(quantize_, &QuantizeWorker::failed, this, [this, chat](const UserError& error) {
+    chat->showCopyProgress(-1);
+    chat->setModelState(error.summary);
+    showError(error);
+    emit smallerCopyFinished({});
+  });
+  connect(quantize_, &QuantizeWorker::cancelled, this, [this, chat] {
+    chat->showCopyProgress(-1);
+    chat->setModelState(tr("The smaller copy was stopped; nothing was left behind."));
+    emit smallerCopyFinished({});
+  });
+  connect(chat, &ChatPanel::smallerCopyRequested, this, &AppController::makeSmallerCopy);
+  connect(chat, &ChatPanel::cancelCopyRequested, this, [this] { quantize_->cancel(); });
+
   connectIngest();
   connectEngine();
   connectWindow();
   ingest_thread_->start();
   engine_thread_->start();
+  quantize_thread_->start(QThread::LowPriority);
   QMetaObject::invokeMethod(ingest_, &IngestWorker::open, Qt::QueuedConnection);
   QMetaObject::invokeMethod(engine_, &EngineWorker::open, Qt::QueuedConnection);
   refreshModels();
@@ -92,10 +124,9 @@ AppController::AppController(MainWindow* window, AppPaths paths, AppSettings set
 AppController::~AppController() {
   ingest_->cancel();
   engine_->stop();
-  ingest_thread_->quit();
-  engine_thread_->quit();
-  ingest_thread_->wait();
-  engine_thread_->wait();
+  quantize_->cancel();
+  for (QThread* t : {ingest_thread_, engine_thread_, quantize_thread_}) t->quit();
+  for (QThread* t : {ingest_thread_, engine_thread_, quantize_thread_}) t->wait();
 }
 
 void AppController::connectIngest() {
@@ -328,6 +359,15 @@ void AppController::chooseModel(const QString& path) {
   window_->chatPanel()->setModelState(tr("Loading %1\u2026").arg(QFileInfo(path).fileName()));
   ModelSettings m{path, settings_.threads, settings_.context};
   QMetaObject::invokeMethod(engine_, [w = engine_, m] { w->loadModel(m); }, Qt::QueuedConnection);
+}
+
+void AppController::makeSmallerCopy(const QString& model_path, const QString& target) {
+  if (model_path.isEmpty()) return;
+  const QString folder = paths_.user_model_folder;
+  window_->chatPanel()->showCopyProgress(0);
+  window_->chatPanel()->setModelState(tr("Making a smaller copy of %1\u2026").arg(QFileInfo(model_path).fileName()));
+  QMetaObject::invokeMethod(quantize_, [w = quantize_, model_path, target, folder] { w->run(model_path, target, folder); },
+                            Qt::QueuedConnection);
 }
 
 void AppController::refreshModels() {

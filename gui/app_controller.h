@@ -30,6 +30,7 @@ namespace pw::gui {
 
 class IngestWorker;
 class LibraryModel;
+class QuantizeWorker;
 class MainWindow;
 
 struct AppPaths {
@@ -68,6 +69,7 @@ class AppController : public QObject {
   void showSettings();
   void applySettings(const pw::gui::AppSettings& settings);
   void exportMemo(const QString& path);    // .pdf or .md by the extension
+  void makeSmallerCopy(const QString& model_path, const QString& target);  // "Q4_K_M", ...
 
  signals:
   void libraryReady();
@@ -77,6 +79,7 @@ class AppController : public QObject {
   void modelReady(const QString& path);      // "" when unloaded
   void modelLoadFailed(const QString& path);
   void errorShown(const pw::gui::UserError& error);
+  void smallerCopyFinished(const QString& path);  // "" when it failed or was stopped
 
  private:
   void connectIngest();
@@ -96,6 +99,8 @@ class AppController : public QObject {
   QThread* engine_thread_ = nullptr;
   IngestWorker* ingest_ = nullptr;
   EngineWorker* engine_ = nullptr;
+  QThread* quantize_thread_ = nullptr;
+  QuantizeWorker* quantize_ = nullptr;
   LibraryModel* library_model_ = nullptr;
   QFileSystemWatcher* watcher_ = nullptr;
   QTimer rescan_timer_;

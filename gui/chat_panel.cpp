@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSet>
 #include <QStackedWidget>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -120,6 +121,28 @@ ChatPanel::ChatPanel(QWidget* parent) : QFrame(parent) {
   model_label->setBuddy(models_);
   top->addWidget(model_label);
   top->addWidget(models_);
+  smaller_copy_ = new QToolButton(this);
+  smaller_copy_->setObjectName("smallerCopyButton");
+  smaller_copy_->setText(tr("Smaller Copy"));
+  smaller_copy_->setAccessibleName(tr("Make a smaller copy"));
+  smaller_copy_->setAccessibleDescription(
+      tr("Make a compressed copy of the selected model: it needs less memory and answers faster"));
+  smaller_copy_->setToolTip(smaller_copy_->accessibleDescription());
+  smaller_copy_->setPopupMode(QToolButton::InstantPopup);
+  auto* copy_menu = new QMenu(smaller_copy_);
+  copy_menu->setObjectName("smallerCopyMenu");
+  for (const auto& [words, technical] : {std::pair{tr("Faster"), QString("Q4_K_M")},
+                                         std::pair{tr("Balanced"), QString("Q5_K_M")},
+                                         std::pair{tr("Most accurate"), QString("Q8_0")}}) {
+    QAction* a = copy_menu->addAction(QString("%1 (%2)").arg(words, technical));
+    a->setData(technical);
+    connect(a, &QAction::triggered, this, [this, technical] {
+      emit smallerCopyRequested(models_->currentData().toString(), technical);
+    });
+  }
+  smaller_copy_->setMenu(copy_menu);
+  smaller_copy_->setEnabled(false);
+  top->addWidget(smaller_copy_);
   collections_ = new QToolButton(this);
   collections_->setObjectName("collectionsButton");
   collections_->setText(tr("All collections"));
@@ -136,7 +159,20 @@ ChatPanel::ChatPanel(QWidget* parent) : QFrame(parent) {
   model_note_ = make_hint({}, this);
   model_note_->setObjectName("modelNote");
   model_note_->setVisible(false);
-  layout->addWidget(model_note_);
+  auto* note_row = new QHBoxLayout;
+  note_row->addWidget(model_note_, 1);
+  copy_progress_ = new QProgressBar(this);
+  copy_progress_->setObjectName("copyProgress");
+  copy_progress_->setAccessibleName(tr("Smaller copy progress"));
+  copy_progress_->setRange(0, 100);
+  copy_progress_->setMaximumWidth(160);
+  copy_progress_->setVisible(false);
+  cancel_copy_ = make_button(tr("Stop Copy"), "cancelCopyButton", tr("Stop making the smaller copy"), this);
+  cancel_copy_->setVisible(false);
+  note_row->addWidget(copy_progress_);
+  note_row->addWidget(cancel_copy_);
+  layout->addLayout(note_row);
+  connect(cancel_copy_, &QPushButton::clicked, this, &ChatPanel::cancelCopyRequested);
 
   stack_ = new QStackedWidget(this);
   stack_->addWidget(make_empty_state(this));
@@ -252,6 +288,7 @@ ChatPanel::ChatPanel(QWidget* parent) : QFrame(parent) {
   });
   connect(transcript_, &QTextBrowser::anchorClicked, this, &ChatPanel::openLink);
   connect(models_, &QComboBox::activated, this, [this](int index) { emit modelChosen(models_->itemData(index).toString()); });
+  connect(models_, &QComboBox::currentIndexChanged, this, &ChatPanel::updateSmallerCopy);
   setBusy(false);
 }
 
@@ -379,7 +416,27 @@ void ChatPanel::setHasDocuments(bool has) {
   if (turns_.isEmpty()) stack_->setCurrentIndex(has ? 1 : 0);
 }
 
+void ChatPanel::updateSmallerCopy() {
+  // Only unquantized weights can be made smaller (requantizing loses quality).
+  const QString path = models_->currentData().toString();
+  bool can = false;
+  for (const auto& m : model_entries_)
+    if (QString::fromStdString(m.path) == path)
+      can = m.quantization == "F32" || m.quantization == "F16" || m.quantization == "BF16" || m.quantization.empty();
+  smaller_copy_->setEnabled(can && !path.isEmpty() && !copy_progress_->isVisible());
+}
+
+void ChatPanel::showCopyProgress(double fraction) {
+  const bool copying = fraction >= 0;
+  copy_progress_->setVisible(copying);
+  cancel_copy_->setVisible(copying);
+  if (copying) copy_progress_->setValue(static_cast<int>(fraction * 100 + 0.5));
+  updateSmallerCopy();
+}
+
 void ChatPanel::setModels(const std::vector<ModelEntry>& models, const QString& current) {
+  model_entries_ = models;
+  const QSignalBlocker block(models_);
   models_->clear();
   models_->addItem(tr("No model (quote the documents)"), QString());
   models_->setItemData(0, tr("Answers are the best passages themselves, quoted with their page"), Qt::ToolTipRole);
@@ -403,6 +460,7 @@ void ChatPanel::setModels(const std::vector<ModelEntry>& models, const QString& 
   }
   const int index = models_->findData(current);
   models_->setCurrentIndex(index >= 0 ? index : 0);
+  updateSmallerCopy();
 }
 
 void ChatPanel::setModelState(const QString& text) {

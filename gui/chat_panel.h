@@ -9,7 +9,7 @@
 //
 // The panel only shows and reports; the AppController runs the EngineWorker.
 // Object names: questionEdit, askButton, stopButton, transcript, answerStatus, answerProgress,
-// modelCombo, modelNote, collectionsButton, copyAnswerButton, regenerateButton, exportButton,
+// modelCombo, modelNote, smallerCopyButton, copyProgress, cancelCopyButton, collectionsButton, copyAnswerButton, regenerateButton, exportButton,
 // newChatButton, chatEmptyState; actions newChatAction (Ctrl+N), stopAction (Esc),
 // focusQuestionAction (Ctrl+L), copyAnswerAction, regenerateAction, exportAction.
 #pragma once
@@ -59,6 +59,8 @@ class ChatPanel : public QFrame {
   void setModels(const std::vector<ModelEntry>& models, const QString& current);
   void setModelState(const QString& text);   // "Loading…", the loaded model's name, an error
   void setCollections(const QVector<QPair<qint64, QString>>& collections);
+  // "Make a smaller copy" of the selected model: progress 0..1, or < 0 when not copying.
+  void showCopyProgress(double fraction);
   QVector<qint64> checkedCollections() const;  // empty: all
 
  signals:
@@ -70,6 +72,9 @@ class ChatPanel : public QFrame {
   void addFilesRequested();
   void citationClicked(const pw::gui::ShownSource& source);
   void modelChosen(const QString& path);  // empty: no model (answers quote the documents)
+  // Make a smaller copy of the model at `path` with quantization `target` ("Q4_K_M", ...).
+  void smallerCopyRequested(const QString& path, const QString& target);
+  void cancelCopyRequested();
 
  private:
   void submit();
@@ -88,6 +93,11 @@ class ChatPanel : public QFrame {
   QProgressBar* progress_ = nullptr;
   QComboBox* models_ = nullptr;
   QLabel* model_note_ = nullptr;
+  QToolButton* smaller_copy_ = nullptr;
+  QProgressBar* copy_progress_ = nullptr;
+  QPushButton* cancel_copy_ = nullptr;
+  std::vector<ModelEntry> model_entries_;
+  void updateSmallerCopy();
   QToolButton* collections_ = nullptr;
   QMenu* collections_menu_ = nullptr;
   QPushButton* copy_ = nullptr;

@@ -18,7 +18,9 @@
 #include <QTemporaryDir>
 #include <QTextBlock>
 #include <QTextBrowser>
+#include <QToolButton>
 #include <QTreeView>
+#include <QMenu>
 
 #include <atomic>
 
@@ -235,6 +237,30 @@ class AppFlowTest : public QObject {
     QVERIFY(!answer.text.isEmpty());
     QVERIFY(!answer.sources.isEmpty());
     QVERIFY(find<QTextBrowser>(*window_, "transcript")->toPlainText().contains(answer.model));
+  }
+
+  void makingASmallerCopyAddsAVariant() {
+    auto* button = find<QToolButton>(*window_, "smallerCopyButton");
+    QVERIFY(button);
+    QVERIFY(button->isEnabled());  // stories260K is unquantized (F32)
+    QAction* q8 = nullptr;
+    for (QAction* a : button->menu()->actions())
+      if (a->data().toString() == "Q8_0") q8 = a;
+    QVERIFY(q8);
+    QSignalSpy finished(app_, &pw::gui::AppController::smallerCopyFinished);
+    QSignalSpy listed(app_, &pw::gui::AppController::modelsRefreshed);
+    q8->trigger();
+    QVERIFY(finished.wait(20000));
+    const QString copy = finished.at(0).at(0).toString();
+    QVERIFY2(copy.endsWith(".gguf") && QFile::exists(copy), qPrintable(copy));
+    QVERIFY(copy.startsWith(dir_.filePath("models")));
+    QVERIFY(listed.wait(10000));
+    auto* combo = find<QComboBox>(*window_, "modelCombo");
+    QCOMPARE(combo->count(), 3);
+    bool labelled = false;
+    for (int i = 0; i < combo->count(); ++i) labelled = labelled || combo->itemText(i).contains("Most accurate (Q8_0)");
+    QVERIFY(labelled);
+    QVERIFY(!find<QWidget>(*window_, "copyProgress")->isVisible());
   }
 
   void escapeStopsAGeneration() {
