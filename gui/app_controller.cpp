@@ -326,6 +326,8 @@ void AppController::ask(const QString& question) {
   request.sources = settings_.sources;
   request.temperature = settings_.temperature;
   request.extractive = loaded_model_.isEmpty();
+  request.exact = chat->exactSearch();
+  request.save = !request.exact;
   chat->beginAnswer(question);
   window_->sourcesPanel()->clear();
   QMetaObject::invokeMethod(engine_, [w = engine_, request] { w->ask(request); }, Qt::QueuedConnection);

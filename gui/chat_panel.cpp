@@ -223,6 +223,16 @@ ChatPanel::ChatPanel(QWidget* parent) : QFrame(parent) {
   question_->setMinimumHeight(question_->sizeHint().height() + 6);
   row->addWidget(question_, 1);
 
+  exact_ = new QToolButton(this);
+  exact_->setObjectName("exactSearchButton");
+  exact_->setText(tr("E&xact"));
+  exact_->setCheckable(true);
+  exact_->setAccessibleName(tr("Exact search"));
+  exact_->setAccessibleDescription(tr("List every passage that contains the words, without writing an answer"));
+  exact_->setToolTip(exact_->accessibleDescription());
+  exact_->setMinimumHeight(question_->minimumHeight());
+  row->addWidget(exact_);
+
   ask_ = new QPushButton(tr("&Ask"), this);
   ask_->setObjectName("askButton");
   ask_->setAccessibleName(tr("Ask"));
@@ -502,12 +512,21 @@ QVector<qint64> ChatPanel::checkedCollections() const {
   return all ? QVector<qint64>{} : ids;
 }
 
+bool ChatPanel::exactSearch() const { return exact_->isChecked(); }
+
+void ChatPanel::changeEvent(QEvent* event) {
+  QFrame::changeEvent(event);
+  // Dark mode switched on or off: the transcript's colours come from the palette.
+  if (event->type() == QEvent::PaletteChange) render();
+}
+
 void ChatPanel::scheduleRender() {
   if (!render_timer_.isActive()) render_timer_.start();
 }
 
 void ChatPanel::render() {
   render_timer_.stop();
+  if (!transcript_) return;  // a palette change during construction
   QScrollBar* bar = transcript_->verticalScrollBar();
   const bool at_end = bar->value() >= bar->maximum() - 4;
   transcript_->setHtml(transcript_html(turns_, colors_from(palette())));

@@ -8,7 +8,7 @@
 //   chat->beginAnswer(question);  chat->showSources(partial);  chat->appendText(piece);  chat->finishAnswer(a);
 //
 // The panel only shows and reports; the AppController runs the EngineWorker.
-// Object names: questionEdit, askButton, stopButton, transcript, answerStatus, answerProgress,
+// Object names: questionEdit, askButton, stopButton, exactSearchButton, transcript, answerStatus, answerProgress,
 // modelCombo, modelNote, smallerCopyButton, copyProgress, cancelCopyButton, collectionsButton, copyAnswerButton, regenerateButton, exportButton,
 // newChatButton, chatEmptyState; actions newChatAction (Ctrl+N), stopAction (Esc),
 // focusQuestionAction (Ctrl+L), copyAnswerAction, regenerateAction, exportAction.
@@ -62,6 +62,8 @@ class ChatPanel : public QFrame {
   // "Make a smaller copy" of the selected model: progress 0..1, or < 0 when not copying.
   void showCopyProgress(double fraction);
   QVector<qint64> checkedCollections() const;  // empty: all
+  // Exact search: list every matching passage instead of answering.
+  bool exactSearch() const;
 
  signals:
   void questionSubmitted(const QString& question);
@@ -83,12 +85,14 @@ class ChatPanel : public QFrame {
   void scheduleRender();
   void openLink(const QUrl& url);
   void announce(const QString& text);
+  void changeEvent(QEvent* event) override;
 
   QStackedWidget* stack_ = nullptr;
   QTextBrowser* transcript_ = nullptr;
   QLineEdit* question_ = nullptr;
   QPushButton* ask_ = nullptr;
   QPushButton* stop_ = nullptr;
+  QToolButton* exact_ = nullptr;
   QLabel* status_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QComboBox* models_ = nullptr;

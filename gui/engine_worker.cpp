@@ -85,6 +85,10 @@ void EngineWorker::ask(const AskRequest& request) {
   rag::SearchFilter filter;
   for (qint64 id : request.collections) filter.collection_ids.push_back(id);
   ShownAnswer shown;
+  if (request.exact) {
+    exactSearch(request, question, filter);
+    return;
+  }
 
 #ifdef PAGEWISE_GUI_ANSWER_PIPELINE
   std::unique_ptr<RunnerGenerator> generator;
@@ -170,6 +174,31 @@ void EngineWorker::ask(const AskRequest& request) {
 #endif
   shown.seconds = static_cast<double>(timer.elapsed()) / 1000.0;
   if (request.save) save(request, shown);
+  emit answered(request.id, shown);
+}
+
+void EngineWorker::exactSearch(const AskRequest& request, const std::string& question, const rag::SearchFilter& filter) {
+  // Every passage that contains the question's words, best first: no verdict, no model.
+  auto result = retriever_->search(
+      {.query = question, .k = kExactSearchPassages, .filter = filter, .mode = rag::RetrievalMode::Lexical});
+  if (!result) {
+    emit failed(request.id, {tr("Searching your documents failed."), q(result.error().describe())});
+    return;
+  }
+  ShownAnswer shown;
+  shown.question = request.question;
+  shown.mode = result->passages.empty() ? ShownAnswer::Mode::NotFound : ShownAnswer::Mode::Extractive;
+  QStringList lines;
+  for (size_t i = 0; i < result->passages.size(); ++i) {
+    ShownSource s = shown_source(result->passages[i], static_cast<int>(i) + 1, *store_);
+    s.snippet = q(best_sentences(result->passages[i].text, question, 2));
+    s.cited = true;
+    lines << QString("- %1 [%2]").arg(s.snippet).arg(s.number);
+    shown.sources.push_back(s);
+  }
+  shown.text = shown.sources.isEmpty() ? tr("No passage contains these words.")
+                                       : tr("Every passage that matches, best first:") + "\n\n" + lines.join('\n');
+  emit sourcesFound(request.id, without_text(shown));
   emit answered(request.id, shown);
 }
 

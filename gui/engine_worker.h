@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "gui/model_catalog.h"
 #include "gui/worker_values.h"
@@ -27,11 +28,14 @@
 namespace pw::rag {
 class LibraryStore;
 class Retriever;
+struct SearchFilter;
 }  // namespace pw::rag
 
 namespace pw::gui {
 
 class ModelRunner;
+
+inline constexpr size_t kExactSearchPassages = 50;
 
 struct AskRequest {
   qint64 id = 0;                 // chosen by the caller, echoed in the signals
@@ -41,6 +45,7 @@ struct AskRequest {
   int sources = 6;               // sources per answer
   bool extractive = false;       // no model even if one is loaded
   bool save = true;              // save question and answer in the chat
+  bool exact = false;            // exact search: every matching passage, by words, no model, not saved
   double temperature = 0.2;
   int max_tokens = 512;
 };
@@ -92,6 +97,7 @@ class EngineWorker : public QObject {
 
  private:
   void save(const AskRequest& request, const ShownAnswer& answer);
+  void exactSearch(const AskRequest& request, const std::string& question, const rag::SearchFilter& filter);
 
   QString db_path_;
   std::unique_ptr<rag::LibraryStore> store_;

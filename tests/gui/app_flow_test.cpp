@@ -189,6 +189,23 @@ class AppFlowTest : public QObject {
     QVERIFY(sources->passageHighlighted());
   }
 
+  void exactSearchListsEveryMatchingPassage() {
+    auto* exact = find<QToolButton>(*window_, "exactSearchButton");
+    exact->click();
+    QVERIFY(exact->isChecked());
+    QSignalSpy done(app_, &pw::gui::AppController::answerFinished);
+    auto* edit = find<QLineEdit>(*window_, "questionEdit");
+    QTest::keyClicks(edit, "ibuprofen");
+    QTest::keyClick(edit, Qt::Key_Return);
+    QVERIFY(done.wait(10000));
+    exact->click();
+    auto* chat = find<pw::gui::ChatPanel>(*window_, "chatPanel");
+    const pw::gui::ShownAnswer& a = chat->turns().back().answer;
+    QVERIFY(a.sources.size() >= 2);
+    for (const auto& s : a.sources) QVERIFY(s.text.contains("ibuprofen", Qt::CaseInsensitive));
+    QVERIFY(a.text.startsWith("Every passage that matches"));
+  }
+
   void chatIsSavedListedAndReopened() {
     auto* list = find<QListWidget>(*window_, "chatList");
     QTRY_COMPARE(list->count(), 1);
