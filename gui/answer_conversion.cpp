@@ -124,7 +124,7 @@ std::vector<chat::ChatMessage> grounded_messages(ShownAnswer& with_sources, cons
       "You answer questions about the user's documents using only the numbered sources given. Cite the source of "
       "every statement as [n]. If the sources do not contain the answer, say that you could not find it.";
   const std::string tail = "Question: " + question.toStdString();
-  size_t used = count_tokens(system) + count_tokens(tail) + 32;  // 32: the template's own tokens
+  size_t used = count_tokens(system) + count_tokens(tail) + 96;  // 96: the chat template's own tokens
   std::string sources;
   QVector<ShownSource> given;
   for (const auto& s : with_sources.sources) {
@@ -132,10 +132,26 @@ std::vector<chat::ChatMessage> grounded_messages(ShownAnswer& with_sources, cons
     if (text.size() > max_chars_per_source) text.resize(max_chars_per_source);
     const std::string block = "[" + std::to_string(s.number) + "] " + s.title.toStdString() + ", page " +
                               std::to_string(s.page_start) + ":\n" + text + "\n\n";
-    const size_t tokens = count_tokens(block);
-    if (used + tokens > token_budget) break;
+    std::string fitted = block;
+    size_t tokens = count_tokens(fitted);
+    if (used + tokens > token_budget) {
+      // The best source is cut to fit rather than left out; the others are dropped.
+      const size_t room = token_budget > used ? token_budget - used : 0;
+      if (!given.isEmpty() || room < 24) break;
+      size_t keep = block.size() * room / tokens;
+      while (keep > 0) {
+        fitted = block.substr(0, keep);
+        while (!fitted.empty() && (static_cast<unsigned char>(fitted.back()) & 0xC0) == 0x80) fitted.pop_back();
+        if (!fitted.empty() && (static_cast<unsigned char>(fitted.back()) & 0x80)) fitted.pop_back();  // a lead byte
+        tokens = count_tokens(fitted);
+        if (used + tokens <= token_budget) break;
+        keep = keep * 9 / 10;
+      }
+      if (keep == 0) break;
+      fitted += "\n\n";
+    }
     used += tokens;
-    sources += block;
+    sources += fitted;
     given.push_back(s);
   }
   with_sources.sources = given;

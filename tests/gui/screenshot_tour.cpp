@@ -8,6 +8,7 @@
 // Uses a temporary library and settings; never touches the user's. Exit code 1 on failure.
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -45,7 +46,9 @@ void save(QWidget* w, const QString& name) {
 void wait_until(const std::function<bool()>& done, int timeout_ms) {
   QElapsedTimer t;
   t.start();
-  while (!done() && t.elapsed() < timeout_ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+  QTimer tick;  // wakes the loop so the timeout is seen
+  tick.start(50);
+  while (!done() && t.elapsed() < timeout_ms) QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
   if (!done()) {
     std::fprintf(stderr, "timed out\n");
     ++failures;
@@ -55,7 +58,9 @@ void wait_until(const std::function<bool()>& done, int timeout_ms) {
 void settle(int ms) {
   QElapsedTimer t;
   t.start();
-  while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+  QTimer tick;
+  tick.start(10);
+  while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
 }
 
 }  // namespace
