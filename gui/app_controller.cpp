@@ -116,8 +116,10 @@ AppController::AppController(MainWindow* window, AppPaths paths, AppSettings set
   ingest_thread_->start();
   engine_thread_->start();
   quantize_thread_->start(QThread::LowPriority);
+  // The ingestion worker creates or migrates the library first; the engine's connection opens
+  // it afterwards (two first opens of a new file at once would race on the schema).
+  connect(ingest_, &IngestWorker::opened, engine_, &EngineWorker::open, Qt::QueuedConnection);
   QMetaObject::invokeMethod(ingest_, &IngestWorker::open, Qt::QueuedConnection);
-  QMetaObject::invokeMethod(engine_, &EngineWorker::open, Qt::QueuedConnection);
   refreshModels();
 }
 
@@ -131,7 +133,7 @@ AppController::~AppController() {
 
 void AppController::connectIngest() {
   LibraryPanel* panel = window_->libraryPanel();
-  connect(ingest_, &IngestWorker::opened, this, &AppController::libraryReady);
+  connect(engine_, &EngineWorker::opened, this, &AppController::libraryReady);
   connect(ingest_, &IngestWorker::openFailed, this, &AppController::showError);
   connect(ingest_, &IngestWorker::failed, this, &AppController::showError);
   connect(ingest_, &IngestWorker::libraryChanged, this, [this](const LibrarySnapshot& snapshot) {

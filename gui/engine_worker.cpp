@@ -70,6 +70,7 @@ void EngineWorker::open() {
   }
   store_ = std::make_unique<rag::LibraryStore>(std::move(*store));
   retriever_ = std::make_unique<rag::Retriever>(*store_);
+  emit opened();
   listChats();
 }
 

@@ -79,6 +79,7 @@ class EngineWorker : public QObject {
   void deleteChat(qint64 chat_id);
 
  signals:
+  void opened();
   void openFailed(const pw::gui::UserError& error);
   void sourcesFound(qint64 id, const pw::gui::ShownAnswer& partial);  // mode and sources, no text yet
   void textArrived(qint64 id, const QString& piece);
