@@ -3,6 +3,8 @@
 #include <QDesktopServices>
 #include <QFile>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -186,24 +188,18 @@ void SourcesPanel::renderPage() {
   if (is_pdf(shown_.path)) {
     const int width = std::max(200, scroll_->viewport()->width() - 8);
     rendered_width_ = width;
-    RenderedPage page = render_pdf_page(shown_.path, shown_page_, shown_.highlight_text, width, devicePixelRatioF(), colour);
-    if (page.error.isEmpty()) {
-      page_view_->setPixmap(QPixmap::fromImage(page.image));
-      page_view_->resize(page_view_->sizeHint());
-      highlighted_ = page.highlighted;
-      page_view_->setAccessibleDescription(highlighted_ ? tr("Page %1 with the cited passage highlighted").arg(shown_page_)
-                                                        : tr("Page %1").arg(shown_page_));
-      view_stack_->setCurrentWidget(scroll_);
-      if (!page.boxes.isEmpty()) {
-        const double y = page.boxes.front().y() / page.image.devicePixelRatio();
-        scroll_->verticalScrollBar()->setValue(static_cast<int>(std::max(0.0, y - 40)));
-      }
-      return;
-    }
-    // The page cannot be drawn: show the passage's text and say why.
-    text_view_->setHtml(QString("<p><i>%1</i></p>").arg(page.error.toHtmlEscaped()) +
-                        text_with_highlight_html(shown_.text, shown_.highlight_text, colour.name()));
-    view_stack_->setCurrentWidget(text_view_);
+    rendering_ = true;
+    const int generation = ++generation_;
+    page_view_->setText(tr("Drawing page %1\u2026").arg(shown_page_));
+    view_stack_->setCurrentWidget(scroll_);
+    // Poppler takes tens of milliseconds per page: drawn on a pool thread, shown when ready.
+    auto* watcher = new QFutureWatcher<RenderedPage>(this);
+    connect(watcher, &QFutureWatcher<RenderedPage>::finished, this, [this, watcher, generation] {
+      showRendered(watcher->result(), generation);
+      watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(render_pdf_page, shown_.path, shown_page_, shown_.highlight_text, width,
+                                         devicePixelRatioF(), colour));
     return;
   }
   // Text and Markdown: the whole file when it is still there, else the stored passage.
@@ -215,6 +211,30 @@ void SourcesPanel::renderPage() {
   text_view_->setHtml(html);
   view_stack_->setCurrentWidget(text_view_);
   if (highlighted_) text_view_->scrollToAnchor("passage");
+  emit pageShown(shown_page_, highlighted_);
+}
+
+void SourcesPanel::showRendered(const RenderedPage& page, int generation) {
+  if (generation != generation_) return;  // the user clicked another source meanwhile
+  rendering_ = false;
+  if (page.error.isEmpty()) {
+    page_view_->setPixmap(QPixmap::fromImage(page.image));
+    page_view_->resize(page_view_->sizeHint());
+    highlighted_ = page.highlighted;
+    page_view_->setAccessibleDescription(highlighted_ ? tr("Page %1 with the cited passage highlighted").arg(page.page)
+                                                      : tr("Page %1").arg(page.page));
+    view_stack_->setCurrentWidget(scroll_);
+    if (!page.boxes.isEmpty()) {
+      const double y = page.boxes.front().y() / page.image.devicePixelRatio();
+      scroll_->verticalScrollBar()->setValue(static_cast<int>(std::max(0.0, y - 40)));
+    }
+  } else {
+    // The page cannot be drawn: show the passage's text and say why.
+    text_view_->setHtml(QString("<p><i>%1</i></p>").arg(page.error.toHtmlEscaped()) +
+                        text_with_highlight_html(shown_.text, shown_.highlight_text, QColor(255, 214, 0).name()));
+    view_stack_->setCurrentWidget(text_view_);
+  }
+  emit pageShown(page.page, highlighted_);
 }
 
 void SourcesPanel::resizeEvent(QResizeEvent* event) {

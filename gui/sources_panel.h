@@ -16,6 +16,7 @@
 #include <QVector>
 
 #include "gui/answer_values.h"
+#include "gui/pdf_page.h"
 
 class QLabel;
 class QListWidget;
@@ -39,15 +40,19 @@ class SourcesPanel : public QFrame {
   const ShownSource& shownSource() const { return shown_; }
   int shownPage() const { return shown_page_; }
   bool passageHighlighted() const { return highlighted_; }
+  // A page is being drawn (on a pool thread; the GUI thread never waits for Poppler).
+  bool rendering() const { return rendering_; }
 
  signals:
   void openInViewerRequested(const QString& path);
+  void pageShown(int page, bool highlighted);
 
  protected:
   void resizeEvent(QResizeEvent* event) override;
 
  private:
   void renderPage();
+  void showRendered(const RenderedPage& page, int generation);
 
   QLabel* hint_ = nullptr;
   QListWidget* list_ = nullptr;
@@ -65,6 +70,8 @@ class SourcesPanel : public QFrame {
   int shown_page_ = 0;
   int rendered_width_ = 0;
   bool highlighted_ = false;
+  bool rendering_ = false;
+  int generation_ = 0;  // the latest render request; older results are dropped
 };
 
 // The text of a non-PDF source as HTML with `passage` highlighted (first occurrence,

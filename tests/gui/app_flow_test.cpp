@@ -192,6 +192,7 @@ class AppFlowTest : public QObject {
     QCOMPARE(sources->shownPage(), 2);  // section 4.2 is on page 2 of the guideline
     QVERIFY(find<QLabel>(*window_, "sourcePage")->text().contains("2"));
     QVERIFY(find<QLabel>(*window_, "sourceTitle")->text().contains("Paracetamol"));
+    QTRY_VERIFY(!sources->rendering());  // drawn on a pool thread
     QVERIFY(!find<QLabel>(*window_, "pageView")->pixmap().isNull());
     QVERIFY(sources->passageHighlighted());
   }

@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   if (!chat->turns().isEmpty() && !chat->turns().back().answer.sources.isEmpty()) {
     auto* sources = window.findChild<pw::gui::SourcesPanel*>("sourcesPanel");
     emit chat->citationClicked(chat->turns().back().answer.sources.front());
-    wait_until([&] { return !sources->shownSource().path.isEmpty(); }, 5000);
+    wait_until([&] { return !sources->shownSource().path.isEmpty() && !sources->rendering(); }, 5000);
   } else {
     std::fprintf(stderr, "no answer with sources\n");
     ++failures;
