@@ -8,6 +8,7 @@
 // answers/sources, search/embeddingModel, library/dataFolder, models/current.
 #pragma once
 
+#include <QMetaType>
 #include <QSettings>
 #include <QString>
 
@@ -32,3 +33,5 @@ struct AppSettings {
 };
 
 }  // namespace pw::gui
+
+Q_DECLARE_METATYPE(pw::gui::AppSettings)

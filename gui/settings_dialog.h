@@ -41,4 +41,3 @@ class SettingsDialog : public QDialog {
 
 }  // namespace pw::gui
 
-Q_DECLARE_METATYPE(pw::gui::AppSettings)
