@@ -117,6 +117,8 @@ LibraryPanel::LibraryPanel(QWidget* parent) : QFrame(parent) {
   progress_label_ = new QLabel(progress_box_);
   progress_label_->setObjectName("indexStatus");
   progress_label_->setWordWrap(true);
+  // Two lines (what and how long, then the file) without pushing the bar around.
+  progress_label_->setMinimumHeight(progress_label_->fontMetrics().lineSpacing() * 2 + 4);
   auto* bar_row = new QHBoxLayout;
   progress_ = new QProgressBar(progress_box_);
   progress_->setObjectName("indexProgress");
