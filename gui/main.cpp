@@ -1,12 +1,14 @@
 // pagewise: the desktop app. --help and --version are answered before QApplication exists,
 // so they work without a display (scripts, the package test, ssh sessions).
 #include <QApplication>
+#include <QSettings>
 #include <QStringList>
 #include <QTimer>
 
 #include <iostream>
 
 #include "engine/util/log.h"
+#include "gui/app_controller.h"
 #include "gui/app_icon.h"
 #include "gui/command_line.h"
 #include "gui/main_window.h"
@@ -35,7 +37,10 @@ int main(int argc, char** argv) {
   pw::log::init(log_options);
   spdlog::info("pagewise {} starting (Qt {})", PAGEWISE_VERSION, qVersion());
 
+  QSettings settings;
+  const pw::gui::AppSettings app_settings = pw::gui::AppSettings::load(settings);
   pw::gui::MainWindow window;
+  pw::gui::AppController controller(&window, pw::gui::AppPaths::from(app_settings), app_settings);
   window.show();
   if (!command_line.files.empty()) {
     // Files named on the command line go the same way as File › Add Files…, once the event

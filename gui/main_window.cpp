@@ -57,6 +57,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   createMenus();
   connect(chat_, &ChatPanel::questionSubmitted, this, &MainWindow::questionAsked);
   connect(chat_, &ChatPanel::addFilesRequested, this, &MainWindow::chooseFiles);
+  connect(library_, &LibraryPanel::addFilesRequested, this, &MainWindow::chooseFiles);
+  connect(library_, &LibraryPanel::addFolderRequested, this, &MainWindow::chooseFolder);
 }
 
 void MainWindow::createMenus() {
@@ -69,15 +71,20 @@ void MainWindow::createMenus() {
   auto* add_folder = make_action(this, "addFolderAction", tr("Add F&older\u2026"),
                                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                                  tr("Add every document in a folder to the library"));
+  auto* import_model = make_action(this, "importModelAction", tr("&Import Model File\u2026"), QKeySequence(),
+                                   tr("Add a language model (a .gguf file) to Pagewise"));
   auto* quit = make_action(this, "quitAction", tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), tr("Quit Pagewise"));
   quit->setMenuRole(QAction::QuitRole);
   file->addAction(add_files);
   file->addAction(add_folder);
   file->addSeparator();
+  file->addAction(import_model);
+  file->addSeparator();
   file->addAction(quit);
   connect(add_files, &QAction::triggered, this, &MainWindow::chooseFiles);
   connect(add_folder, &QAction::triggered, this, &MainWindow::chooseFolder);
   connect(quit, &QAction::triggered, this, &QWidget::close);
+  connect(import_model, &QAction::triggered, this, &MainWindow::importModelRequested);
 
   // Edit
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));
@@ -109,6 +116,13 @@ void MainWindow::createMenus() {
   }
   connect(show_library, &QAction::toggled, library_, &QWidget::setVisible);
   connect(show_sources, &QAction::toggled, sources_, &QWidget::setVisible);
+  show_sources_ = show_sources;
+
+  // Chat: new chat, stop, focus the question, copy, regenerate, export (the panel's actions).
+  QMenu* chat = menuBar()->addMenu(tr("&Chat"));
+  chat->setObjectName("chatMenu");
+  chat->setAccessibleName(tr("Chat"));
+  for (QAction* a : chat_->chatActions()) chat->addAction(a);
 
   // Help
   QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -125,22 +139,39 @@ void MainWindow::createMenus() {
     addAction(action);
 }
 
+void MainWindow::revealSources() {
+  if (!sources_->isVisible()) show_sources_->setChecked(true);
+}
+
 void MainWindow::showAbout() {
   auto* dialog = findChild<AboutDialog*>("aboutDialog", Qt::FindDirectChildrenOnly);
   if (!dialog) dialog = new AboutDialog(this);
   dialog->open();
 }
 
+// File dialogs open with open(), not exec(): no nested event loop, the window keeps painting.
 void MainWindow::chooseFiles() {
-  const QStringList paths = QFileDialog::getOpenFileNames(
-      this, tr("Add Files"), QDir::homePath(),
-      tr("Documents (*.pdf *.txt *.md *.markdown);;PDF files (*.pdf);;All files (*)"));
-  if (!paths.isEmpty()) emit filesChosen(paths);
+  auto* dialog = new QFileDialog(this, tr("Add Files"), QDir::homePath(),
+                                 tr("Documents (*.pdf *.txt *.md *.markdown);;PDF files (*.pdf);;All files (*)"));
+  dialog->setObjectName("addFilesDialog");
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setFileMode(QFileDialog::ExistingFiles);
+  connect(dialog, &QFileDialog::filesSelected, this, [this](const QStringList& paths) {
+    if (!paths.isEmpty()) emit filesChosen(paths);
+  });
+  dialog->open();
 }
 
 void MainWindow::chooseFolder() {
-  const QString path = QFileDialog::getExistingDirectory(this, tr("Add Folder"), QDir::homePath());
-  if (!path.isEmpty()) emit folderChosen(path);
+  auto* dialog = new QFileDialog(this, tr("Add Folder"), QDir::homePath());
+  dialog->setObjectName("addFolderDialog");
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setFileMode(QFileDialog::Directory);
+  dialog->setOption(QFileDialog::ShowDirsOnly);
+  connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+    if (!path.isEmpty()) emit folderChosen(path);
+  });
+  dialog->open();
 }
 
 void MainWindow::copySelection() {

@@ -10,7 +10,8 @@
 // Object names (tests and accessibility tools find widgets by them; do not rename):
 //   mainWindow, mainSplitter, libraryPanel, chatPanel, sourcesPanel, questionEdit, askButton,
 //   fileMenu, editMenu, viewMenu, helpMenu, addFilesAction, addFolderAction, quitAction,
-//   copyAction, preferencesAction, showLibraryAction, showSourcesAction, aboutAction, aboutDialog.
+//   copyAction, preferencesAction, showLibraryAction, showSourcesAction, aboutAction, aboutDialog,
+//   chatMenu (the chat panel's actions), importModelAction.
 #pragma once
 
 #include <QMainWindow>
@@ -33,11 +34,18 @@ class MainWindow : public QMainWindow {
   // Opens Help › About (window-modal, returns at once).
   void showAbout();
 
+  LibraryPanel* libraryPanel() const { return library_; }
+  ChatPanel* chatPanel() const { return chat_; }
+  SourcesPanel* sourcesPanel() const { return sources_; }
+  // Makes sure the sources panel is visible (a citation was clicked).
+  void revealSources();
+
  signals:
   void filesChosen(const QStringList& paths);   // File › Add Files…
   void folderChosen(const QString& path);       // File › Add Folder…
   void preferencesRequested();                  // Edit › Preferences…
   void questionAsked(const QString& question);  // Ask button or Enter in the question line
+  void importModelRequested();                   // File › Import Model File…
 
  private:
   void createMenus();
@@ -49,6 +57,7 @@ class MainWindow : public QMainWindow {
   LibraryPanel* library_ = nullptr;
   ChatPanel* chat_ = nullptr;
   SourcesPanel* sources_ = nullptr;
+  QAction* show_sources_ = nullptr;
 };
 
 }  // namespace pw::gui

@@ -100,7 +100,7 @@ class MainWindowTest : public QObject {
   void menusHaveShortcutsAndNames() {
     QStringList titles;
     for (QAction* a : window_->menuBar()->actions()) titles << a->text();
-    QCOMPARE(titles, QStringList({"&File", "&Edit", "&View", "&Help"}));
+    QCOMPARE(titles, QStringList({"&File", "&Edit", "&View", "&Chat", "&Help"}));
     const QList<std::pair<const char*, QKeySequence>> expected = {
         {"addFilesAction", QKeySequence(QKeySequence::Open)},
         {"addFolderAction", QKeySequence("Ctrl+Shift+O")},
@@ -117,12 +117,23 @@ class MainWindowTest : public QObject {
       QCOMPARE(action->shortcut(), keys);
       QVERIFY2(!action->statusTip().isEmpty(), name);
     }
-    for (const char* name : {"fileMenu", "editMenu", "viewMenu", "helpMenu"}) {
+    for (const char* name : {"fileMenu", "editMenu", "viewMenu", "chatMenu", "helpMenu"}) {
       auto* menu = find<QMenu>(*window_, name);
       QVERIFY2(menu, name);
       QVERIFY2(!menu->accessibleName().isEmpty(), name);
     }
-    QCOMPARE(find<QMenu>(*window_, "fileMenu")->actions().size(), 4);  // Add Files, Add Folder, separator, Quit
+    // Add Files, Add Folder, separator, Import Model File, separator, Quit
+    QCOMPARE(find<QMenu>(*window_, "fileMenu")->actions().size(), 6);
+    const QList<std::pair<const char*, QKeySequence>> chat_keys = {
+        {"newChatAction", QKeySequence("Ctrl+N")},
+        {"stopAction", QKeySequence(Qt::Key_Escape)},
+        {"focusQuestionAction", QKeySequence("Ctrl+L")},
+    };
+    for (const auto& [name, keys] : chat_keys) {
+      auto* action = find<QAction>(*window_, name);
+      QVERIFY2(action, name);
+      QCOMPARE(action->shortcut(), keys);
+    }
   }
 
   void viewActionsHideAndShowSidePanels() {

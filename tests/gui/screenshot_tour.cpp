@@ -1,0 +1,155 @@
+// gui_screenshot_tour OUTPUT_DIR: drives the real app through its main states and saves a PNG
+// of each (run by scripts/screenshots under Xvfb; README.md shows them):
+//   01-first-run.png       empty library, no model: the welcome state
+//   02-indexing.png        the samples being indexed (progress bar with time left)
+//   03-answer-sources.png  an answer with its citation chips and the cited PDF page
+//   04-settings.png        Edit › Preferences
+//   05-library-details.png a document selected, its details pane
+// Uses a temporary library and settings; never touches the user's. Exit code 1 on failure.
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QTreeView>
+
+#include <cstdio>
+
+#include "gui/app_controller.h"
+#include "gui/chat_panel.h"
+#include "gui/ingest_worker.h"
+#include "gui/library_model.h"
+#include "gui/main_window.h"
+#include "gui/settings_dialog.h"
+#include "gui/sources_panel.h"
+
+namespace {
+
+QString out_dir;
+int failures = 0;
+
+void save(QWidget* w, const QString& name) {
+  const QString path = QDir(out_dir).filePath(name);
+  if (!w->grab().save(path)) {
+    std::fprintf(stderr, "could not save %s\n", qPrintable(path));
+    ++failures;
+  } else {
+    std::printf("%s\n", qPrintable(path));
+  }
+}
+
+void wait_until(const std::function<bool()>& done, int timeout_ms) {
+  QElapsedTimer t;
+  t.start();
+  QTimer tick;  // wakes the loop so the timeout is seen
+  tick.start(50);
+  while (!done() && t.elapsed() < timeout_ms) QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
+  if (!done()) {
+    std::fprintf(stderr, "timed out\n");
+    ++failures;
+  }
+}
+
+void settle(int ms) {
+  QElapsedTimer t;
+  t.start();
+  QTimer tick;
+  tick.start(10);
+  while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: gui_screenshot_tour OUTPUT_DIR\n");
+    return 2;
+  }
+  out_dir = QString::fromLocal8Bit(argv[1]);
+  QDir().mkpath(out_dir);
+  QStandardPaths::setTestModeEnabled(true);
+  QApplication::setOrganizationName("pagewise-screenshots");
+  QApplication::setApplicationName("pagewise-screenshots");
+  QApplication::setApplicationDisplayName("Pagewise");
+  QSettings().clear();
+  QTemporaryDir dir;
+  QDir(dir.path()).mkpath("models");
+  pw::gui::AppPaths paths;
+  paths.library = dir.filePath("library.sqlite3");
+  paths.model_folders = {dir.filePath("models")};
+  paths.user_model_folder = dir.filePath("models");
+
+  pw::gui::MainWindow window;
+  pw::gui::AppController controller(&window, paths, pw::gui::AppSettings{});
+  window.resize(1360, 820);
+  window.show();
+  bool ready = false, models = false;
+  QObject::connect(&controller, &pw::gui::AppController::libraryReady, [&] { ready = true; });
+  QObject::connect(&controller, &pw::gui::AppController::modelsRefreshed, [&] { models = true; });
+  wait_until([&] { return ready && models; }, 10000);
+  settle(300);
+  save(&window, "01-first-run.png");
+
+  // Indexing: the picture is taken at the first progress report with work left.
+  const QString samples = QString(PAGEWISE_SOURCE_DIR) + "/resources/samples";
+  QStringList files;
+  for (const auto& f : QDir(samples).entryList({"*.pdf", "*.md"}, QDir::Files)) files << samples + "/" + f;
+  bool shot = false, finished = false;
+  QObject::connect(controller.ingestWorker(), &pw::gui::IngestWorker::progress, &window,
+                   [&](const pw::gui::IngestProgressValue& p) {
+                     if (shot || p.total == 0 || p.done >= p.total) return;
+                     shot = true;
+                     QCoreApplication::processEvents();
+                     save(&window, "02-indexing.png");
+                   });
+  QObject::connect(&controller, &pw::gui::AppController::indexingFinished, [&] { finished = true; });
+  controller.addPathsTo("Clinical guidelines", {files[2]});
+  wait_until([&] { return finished; }, 30000);
+  finished = false;
+  controller.addPathsTo("HR policies", {files[0], files[1]});
+  wait_until([&] { return finished; }, 30000);
+  settle(300);
+
+  // An answer, then a click on its first chip.
+  auto* edit = window.findChild<QLineEdit*>("questionEdit");
+  bool answered = false;
+  QObject::connect(&controller, &pw::gui::AppController::answerFinished, [&] { answered = true; });
+  edit->setText("What is the maximum daily dose of paracetamol?");
+  window.findChild<QPushButton*>("askButton")->click();
+  wait_until([&] { return answered; }, 15000);
+  auto* chat = window.findChild<pw::gui::ChatPanel*>("chatPanel");
+  if (!chat->turns().isEmpty() && !chat->turns().back().answer.sources.isEmpty()) {
+    auto* sources = window.findChild<pw::gui::SourcesPanel*>("sourcesPanel");
+    emit chat->citationClicked(chat->turns().back().answer.sources.front());
+    wait_until([&] { return !sources->shownSource().path.isEmpty() && !sources->rendering(); }, 5000);
+  } else {
+    std::fprintf(stderr, "no answer with sources\n");
+    ++failures;
+  }
+  settle(300);
+  save(&window, "03-answer-sources.png");
+
+  controller.showSettings();
+  settle(300);
+  if (auto* dialog = window.findChild<pw::gui::SettingsDialog*>("settingsDialog")) {
+    save(dialog, "04-settings.png");
+    dialog->reject();
+  } else {
+    ++failures;
+  }
+
+  auto* tree = window.findChild<QTreeView*>("libraryTree");
+  if (auto* c = controller.libraryModel()->collectionItem("HR policies"); c && c->rowCount() > 0) {
+    tree->setCurrentIndex(c->child(0)->index());
+    tree->setFocus();
+  }
+  settle(300);
+  save(&window, "05-library-details.png");
+  return failures == 0 ? 0 : 1;
+}
