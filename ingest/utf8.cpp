@@ -1,5 +1,7 @@
 #include "ingest/utf8.h"
 
+#include "engine/tokenizer/unicode.h"
+
 namespace pw::ingest::utf8 {
 
 bool next(std::string_view s, size_t& i, char32_t& cp) {
@@ -53,21 +55,7 @@ bool next(std::string_view s, size_t& i, char32_t& cp) {
 
 void append(std::string& out, char32_t cp) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacement;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  tokenizer::unicode::append_utf8(out, static_cast<uint32_t>(cp));
 }
 
 bool is_valid(std::string_view s) {

@@ -3,17 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "rag/store/store_rows.h"
+
 namespace pw::rag {
 namespace {
 
 constexpr size_t kMaxFilterIds = 10000;
 constexpr int kMaxCandidates = 10000;
-
-std::string placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s;
-}
 
 Status check_filter(const SearchFilter& filter) {
   if (filter.collection_ids.size() > kMaxFilterIds || filter.document_ids.size() > kMaxFilterIds)
@@ -36,8 +32,8 @@ Result<std::vector<FtsCandidate>> fts_candidates(LibraryStore& store, const std:
                     " AS r FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid";
   if (!filter.collection_ids.empty()) sql += " JOIN documents d ON d.id = c.document_id";
   sql += " WHERE chunks_fts MATCH ?";
-  if (!filter.collection_ids.empty()) sql += " AND d.collection_id IN (" + placeholders(filter.collection_ids.size()) + ")";
-  if (!filter.document_ids.empty()) sql += " AND c.document_id IN (" + placeholders(filter.document_ids.size()) + ")";
+  if (!filter.collection_ids.empty()) sql += " AND d.collection_id IN (" + detail::placeholders(filter.collection_ids.size()) + ")";
+  if (!filter.document_ids.empty()) sql += " AND c.document_id IN (" + detail::placeholders(filter.document_ids.size()) + ")";
   sql += " ORDER BY r LIMIT ?";
   auto st = store.database().prepare(sql);
   if (!st) return st.error();
