@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include "bench/bench.h"
 #include "bench/bench_util.h"
@@ -83,7 +83,7 @@ int run_engine(std::vector<std::string>& args) {
   }
   if (model_path.empty()) return usage("-m MODEL is required (make one with pagewise-cli make-test-model)");
 
-  spdlog::set_level(spdlog::level::warn);  // stdout carries the JSON only
+  pw::log::set_level(pw::log::Level::warn);  // stdout carries the JSON only
   auto model = model::Model::load(model_path);
   if (!model) return fail(model.error());
   const model::HParams& hp = (*model)->hparams();

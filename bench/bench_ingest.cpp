@@ -15,7 +15,7 @@
 // last vector is written, and how busy the encoder was kept (embed_busy_fraction = time spent
 // embedding / run time; near 1 means the encoder is the limit and never waited).
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -100,7 +100,7 @@ pw::Result<RunFigures> run_once(const fs::path& dir, const fs::path& work, pw::r
 }
 
 int run_ingest_bench(std::vector<std::string>& args) {
-  spdlog::set_level(spdlog::level::warn);  // stdout carries the JSON only
+  pw::log::set_level(pw::log::Level::warn);  // stdout carries the JSON only
   fs::path dir = fs::path(PAGEWISE_SHARED_DIR) / "corpus" / "pdfs";
   int repeats = 3;
   pw::rag::IngestOptions options;

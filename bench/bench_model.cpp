@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include "bench/bench.h"
 #include "bench/bench_util.h"
@@ -152,7 +152,7 @@ int run_model(std::vector<std::string>& args) {
     gen = std::min(gen, 8);
   }
 
-  spdlog::set_level(spdlog::level::warn);  // stdout carries the JSON only
+  pw::log::set_level(pw::log::Level::warn);  // stdout carries the JSON only
   ordered_json out;
   out["bench"] = "model";
   out["cpu"] = cpu_model_name();

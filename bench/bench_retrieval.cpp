@@ -12,7 +12,7 @@
 // The query embedding itself (the engine's encoder) is NOT included: semantic and fused times
 // are retrieval only. Queries are 3-6 vocabulary words; k = 10; median and p95 over --queries.
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,7 +127,7 @@ bool fill_library(pw::rag::LibraryStore& store, int64_t chunks, int words_per_ch
 }
 
 int run_retrieval(std::vector<std::string>& args) {
-  spdlog::set_level(spdlog::level::warn);
+  pw::log::set_level(pw::log::Level::warn);
   std::vector<int64_t> sizes = {10000, 100000};
   int queries = 100, dim = 384, words_per_chunk = 150;
   bool as_json = false;

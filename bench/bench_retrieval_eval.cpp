@@ -23,7 +23,7 @@
 // The "not_found" section calibrates the relevance threshold: each set's questions against its
 // own collection (answerable) and against the other sets' collections (not answerable).
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <unistd.h>
 
@@ -346,7 +346,7 @@ std::vector<Hit> to_hits(const pw::rag::RetrievalResult& r) {
 }
 
 int run_retrieval_eval(std::vector<std::string>& args) {
-  spdlog::set_level(spdlog::level::warn);  // stdout is for the JSON
+  pw::log::set_level(pw::log::Level::warn);  // stdout is for the JSON
   bool as_json = false, details = false;
   fs::path corpus = fs::path(PAGEWISE_SHARED_DIR) / "corpus";
   pw::ingest::ChunkOptions chunking;

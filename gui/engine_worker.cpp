@@ -210,7 +210,7 @@ void EngineWorker::save(const AskRequest& request, const ShownAnswer& answer) {
     if (title.size() > 70) title = title.left(69) + QChar(0x2026);
     auto created = store_->create_chat(title.toStdString());
     if (!created) {
-      spdlog::warn("chat not saved: {}", created.error().describe());
+      pw::log::warn("chat not saved: {}", created.error().describe());
       return;
     }
     chat_id = *created;
@@ -230,7 +230,7 @@ void EngineWorker::save(const AskRequest& request, const ShownAnswer& answer) {
     sources.push_back(std::move(m));
   }
   auto assistant = store_->add_message(chat_id, "assistant", answer.text.toStdString(), answer.model.toStdString(), sources);
-  if (!user || !assistant) spdlog::warn("chat message not saved");
+  if (!user || !assistant) pw::log::warn("chat message not saved");
   emit chatSaved(request.id, chat_id);
   listChats();
 }
@@ -346,7 +346,7 @@ void EngineWorker::loadChat(qint64 chat_id) {
 void EngineWorker::deleteChat(qint64 chat_id) {
   if (!store_) return;
   auto status = store_->delete_chat(chat_id);
-  if (!status) spdlog::warn("chat not deleted: {}", status.error().describe());
+  if (!status) pw::log::warn("chat not deleted: {}", status.error().describe());
   listChats();
 }
 

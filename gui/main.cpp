@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   pw::log::Options log_options;
   log_options.debug = command_line.debug;
   pw::log::init(log_options);
-  spdlog::info("pagewise {} starting (Qt {})", PAGEWISE_VERSION, qVersion());
+  pw::log::info("pagewise {} starting (Qt {})", PAGEWISE_VERSION, qVersion());
 
   QSettings settings;
   const pw::gui::AppSettings app_settings = pw::gui::AppSettings::load(settings);
@@ -50,6 +50,6 @@ int main(int argc, char** argv) {
     QTimer::singleShot(0, &window, [&window, paths] { emit window.filesChosen(paths); });
   }
   const int code = app.exec();
-  spdlog::info("pagewise exiting with code {}", code);
+  pw::log::info("pagewise exiting with code {}", code);
   return code;
 }

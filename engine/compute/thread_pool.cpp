@@ -1,7 +1,7 @@
 #include "engine/compute/thread_pool.h"
 
 #include <immintrin.h>
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <exception>
 #include <system_error>
@@ -81,7 +81,7 @@ ThreadPool::ThreadPool(const ThreadPoolOptions& options) : spin_(options.spin) {
     try {
       workers_.emplace_back([this, t] { worker_main(t); });
     } catch (const std::system_error& e) {
-      spdlog::warn("thread pool: could not start thread {} of {} ({}); continuing with {}", t + 1, wanted,
+      pw::log::warn("thread pool: could not start thread {} of {} ({}); continuing with {}", t + 1, wanted,
                    e.what(), t);
       break;
     }

@@ -46,10 +46,10 @@ Result<std::unique_ptr<Embedder>> Embedder::load(const std::filesystem::path& pa
 
   e->pooling_ = e->hp_.pooling;
   if (e->pooling_ == model::Pooling::None) {
-    spdlog::info("{}: pooling type 'none'; using mean pooling to get one vector per text", f.name());
+    pw::log::info("{}: pooling type 'none'; using mean pooling to get one vector per text", f.name());
     e->pooling_ = model::Pooling::Mean;
   } else if (!e->hp_.pooling_from_file) {
-    spdlog::info("{}: no {}.pooling_type; assuming mean pooling", f.name(), e->hp_.architecture);
+    pw::log::info("{}: no {}.pooling_type; assuming mean pooling", f.name(), e->hp_.architecture);
   }
 
   e->options_ = options;

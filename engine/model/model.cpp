@@ -3,7 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include "engine/model/architecture.h"
 
@@ -45,7 +45,7 @@ Result<std::shared_ptr<const Model>> Model::load(const std::filesystem::path& pa
   PW_TRY(arch->bind_weights(WeightBinder(*file), *hp, weights));
   if (options.prefetch) prefetch(*file);
 
-  spdlog::info("model {}: {} with {} layers, n_embd {}, {} heads ({} KV), head size {}, vocabulary {}, context {}",
+  pw::log::info("model {}: {} with {} layers, n_embd {}, {} heads ({} KV), head size {}, vocabulary {}, context {}",
                name, hp->architecture, hp->n_layer, hp->n_embd, hp->n_head, hp->n_head_kv, hp->head_dim_k, hp->n_vocab,
                hp->n_ctx_train);
   return std::shared_ptr<const Model>(std::make_shared<Model>(std::move(*file), std::move(*hp), std::move(weights), arch));

@@ -1,6 +1,6 @@
 #include "engine/tokenizer/vocab.h"
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <algorithm>
 #include <cctype>
@@ -86,7 +86,7 @@ Status read_special_id(const gguf::GgufFile& file, std::string_view key, int32_t
     return value.error();
   }
   if (*value >= static_cast<uint32_t>(n_tokens)) {
-    spdlog::warn("{}: {} = {} is outside the vocabulary ({} tokens); ignored", file.name(), key, *value, n_tokens);
+    pw::log::warn("{}: {} = {} is outside the vocabulary ({} tokens); ignored", file.name(), key, *value, n_tokens);
     return ok_status();
   }
   id = static_cast<int32_t>(*value);
@@ -157,7 +157,7 @@ Result<Vocab> load_vocab(const gguf::GgufFile& file) {
     if (!info)
       return Error(ErrorCode::Unsupported, file.name(), "unsupported pre-tokenizer '" + v.pre_name + "' (tokenizer.ggml.pre)");
     if (v.pre_name.empty())
-      spdlog::warn("{}: no tokenizer.ggml.pre; using the default pre-tokenizer (token ids may differ from the model's)", file.name());
+      pw::log::warn("{}: no tokenizer.ggml.pre; using the default pre-tokenizer (token ids may differ from the model's)", file.name());
     v.pre = info->kind;
     v.ignore_merges = info->ignore_merges;
     v.add_bos = info->add_bos;

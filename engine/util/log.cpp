@@ -1,5 +1,6 @@
 #include "engine/util/log.h"
 
+#include <spdlog/spdlog.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
@@ -46,6 +47,39 @@ void init(const Options& options) {
   // Info lines reach the file within seconds even if the process is killed later.
   spdlog::flush_every(std::chrono::seconds(2));
   if (!file_problem.empty()) spdlog::warn("cannot open log file {}: {}", path.string(), file_problem);
+}
+
+namespace {
+
+spdlog::level::level_enum to_spdlog(Level level) {
+  switch (level) {
+    case Level::debug: return spdlog::level::debug;
+    case Level::info: return spdlog::level::info;
+    case Level::warn: return spdlog::level::warn;
+    case Level::error: return spdlog::level::err;
+    case Level::off: break;
+  }
+  return spdlog::level::off;
+}
+
+}  // namespace
+
+void set_level(Level level) { spdlog::set_level(to_spdlog(level)); }
+
+bool should_log(Level level) { return spdlog::default_logger_raw()->should_log(to_spdlog(level)); }
+
+void flush() { spdlog::default_logger_raw()->flush(); }
+
+void write(Level level, fmt::string_view format, fmt::format_args args) noexcept {
+  try {
+    auto* logger = spdlog::default_logger_raw();
+    const auto lvl = to_spdlog(level);
+    if (!logger->should_log(lvl)) return;
+    const std::string line = fmt::vformat(format, args);
+    logger->log(lvl, spdlog::string_view_t(line.data(), line.size()));
+  } catch (...) {
+    // A line that cannot be formatted or written is dropped; logging never takes the program down.
+  }
 }
 
 }  // namespace pw::log

@@ -1,7 +1,7 @@
 // Errors as values, shared by every core library (engine, ingest, rag).
 //
 //   pw::Result<GgufFile> r = GgufFile::open(path);
-//   if (!r) { spdlog::warn("{}", r.error().describe()); return r.error(); }
+//   if (!r) { pw::log::warn("{}", r.error().describe()); return r.error(); }
 //   GgufFile& f = *r;
 //
 //   pw::Status s = store.write(doc);            // Status == Result<void>

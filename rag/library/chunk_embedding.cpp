@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 namespace pw::rag {
 
@@ -72,7 +72,7 @@ void ChunkEmbeddingWorker::run(std::filesystem::path library_path, std::shared_p
     }
   }();
   if (!status.ok() && status.error().code() != ErrorCode::Cancelled)
-    spdlog::warn("embedding chunks with {} failed: {}", embedder->model_name(), status.error().describe());
+    pw::log::warn("embedding chunks with {} failed: {}", embedder->model_name(), status.error().describe());
   std::lock_guard lock(mutex_);
   result_ = status;
 }

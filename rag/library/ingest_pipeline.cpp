@@ -1,6 +1,6 @@
 #include "rag/library/ingest_pipeline.h"
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <algorithm>
 #include <chrono>
@@ -231,7 +231,7 @@ Status run_ingest_jobs(LibraryStore& store, int64_t collection_id, const std::st
       }
     }
     if (outcome.action == IngestAction::Failed)
-      spdlog::warn("library: {} could not be ingested: {}", outcome.path, outcome.error);
+      pw::log::warn("library: {} could not be ingested: {}", outcome.path, outcome.error);
     done_bytes += std::max<int64_t>(job.file.size, 1);
     ++progress.done;
     progress.pages += outcome.pages;

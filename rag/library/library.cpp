@@ -1,6 +1,6 @@
 #include "rag/library/library.h"
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <algorithm>
 #include <chrono>
@@ -164,7 +164,7 @@ Result<IngestReport> ingest_roots(LibraryStore& store, int64_t collection_id, co
   std::stable_sort(report.documents.begin(), report.documents.end(),
                    [](const DocumentOutcome& a, const DocumentOutcome& b) { return a.path < b.path; });
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  spdlog::info("library: collection '{}': {} added, {} replaced, {} unchanged, {} removed, {} failed{} in {:.1f} s",
+  pw::log::info("library: collection '{}': {} added, {} replaced, {} unchanged, {} removed, {} failed{} in {:.1f} s",
                collection_name, report.count(IngestAction::Added), report.count(IngestAction::Replaced),
                report.count(IngestAction::Unchanged), report.count(IngestAction::Removed),
                report.count(IngestAction::Failed), report.cancelled ? " (cancelled)" : "", report.seconds);

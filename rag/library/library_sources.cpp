@@ -1,7 +1,7 @@
 #include "rag/library/library_sources.h"
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <algorithm>
 #include <tuple>
@@ -53,7 +53,7 @@ LibrarySources LibrarySources::from_json(const std::string& text) {
   LibrarySources out;
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object() || !doc.contains("sources") || !doc["sources"].is_array()) {
-    spdlog::warn("library: the list of added folders is unreadable; starting an empty list");
+    pw::log::warn("library: the list of added folders is unreadable; starting an empty list");
     return out;
   }
   for (const auto& item : doc["sources"]) {

@@ -1,6 +1,6 @@
 #include "rag/store/embedding_backfill.h"
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 namespace pw::rag {
 
@@ -29,7 +29,7 @@ Status embed_missing_chunks(LibraryStore& store, int64_t model_id, const EmbedFu
       if (*missing > 0) continue;  // the transaction rolls back at scope exit
       PW_TRY(store.set_active_embedding_model(model_id));
       PW_TRY(tx->commit());
-      spdlog::info("embedding model {} is complete ({} chunks embedded) and now active", model_id, embedded);
+      pw::log::info("embedding model {} is complete ({} chunks embedded) and now active", model_id, embedded);
       return ok_status();
     }
     std::vector<int64_t> ids;
@@ -78,7 +78,7 @@ void EmbeddingBackfill::run(std::filesystem::path library_path, EmbeddingModelSp
     });
   }();
   if (!status.ok() && status.error().code() != ErrorCode::Cancelled) {
-    spdlog::warn("re-embedding with {} failed: {}", model.name, status.error().describe());
+    pw::log::warn("re-embedding with {} failed: {}", model.name, status.error().describe());
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -1,5 +1,5 @@
 // LibraryStore: saving, replacing, listing and removing documents; incremental scan checks.
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <set>
 #include <unordered_map>
@@ -207,7 +207,7 @@ Result<int64_t> LibraryStore::replace_document(int64_t collection_id, const File
     }
     if (carry) {
       PW_TRY(db_.exec("DELETE FROM temp.carried_embeddings", "keeping unchanged embeddings"));
-      spdlog::debug("re-ingest kept the embeddings of {} of {} chunks", kept, chunks.size());
+      pw::log::debug("re-ingest kept the embeddings of {} of {} chunks", kept, chunks.size());
     }
   }
 

@@ -3,7 +3,7 @@
 // library_chats.cpp.
 #include "rag/store/library_store.h"
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -75,7 +75,7 @@ void narrow_modes(const std::filesystem::path& path) {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) continue;
     if (st.st_uid == ::geteuid() && (st.st_mode & 077) != 0) {
-      if (::chmod(p.c_str(), 0600) == 0) spdlog::warn("library file {} was readable by others; now 0600", p.string());
+      if (::chmod(p.c_str(), 0600) == 0) pw::log::warn("library file {} was readable by others; now 0600", p.string());
     }
   }
 }

@@ -1,6 +1,6 @@
 #include "rag/store/schema.h"
 
-#include <spdlog/spdlog.h>
+#include "engine/util/log.h"
 
 #include <string>
 
@@ -188,7 +188,7 @@ Status apply(sqlite::Database& db, const Migration& m) {
   PW_TRY(db.exec(m.sql, "upgrading the library to version " + std::to_string(m.version)));
   PW_TRY(db.exec("PRAGMA user_version = " + std::to_string(m.version), "recording the library version"));
   PW_TRY(tx->commit());
-  spdlog::info("library {}: schema upgraded to version {} ({})", db.path(), m.version, m.description);
+  pw::log::info("library {}: schema upgraded to version {} ({})", db.path(), m.version, m.description);
   return ok_status();
 }
 

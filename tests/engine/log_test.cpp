@@ -51,8 +51,8 @@ TEST_F(LogTest, DefaultPathFallsBackToHomeLocalState) {
 TEST_F(LogTest, InitCreatesTheFileAndInfoLinesLandInIt) {
   ASSERT_FALSE(std::filesystem::exists(log_file()));
   pw::log::init({});
-  spdlog::info("ingested {} documents", 3);
-  spdlog::default_logger()->flush();
+  pw::log::info("ingested {} documents", 3);
+  pw::log::flush();
   ASSERT_TRUE(std::filesystem::is_regular_file(log_file())) << log_file();
   const std::string text = pw::test::read_text(log_file());
   EXPECT_NE(text.find("ingested 3 documents"), std::string::npos) << text;
@@ -62,8 +62,8 @@ TEST_F(LogTest, InitCreatesTheFileAndInfoLinesLandInIt) {
 TEST_F(LogTest, ContentIsAbsentUnlessDebugIsOn) {
   pw::log::init({});
   PW_LOG_CONTENT("question: {}", "what is the carry-over limit");
-  spdlog::info("marker after content");
-  spdlog::default_logger()->flush();
+  pw::log::info("marker after content");
+  pw::log::flush();
   std::string text = pw::test::read_text(log_file());
   EXPECT_NE(text.find("marker after content"), std::string::npos) << text;
   EXPECT_EQ(text.find("carry-over limit"), std::string::npos) << "content logged at info level:\n" << text;
@@ -72,7 +72,7 @@ TEST_F(LogTest, ContentIsAbsentUnlessDebugIsOn) {
   debug.debug = true;
   pw::log::init(debug);
   PW_LOG_CONTENT("question: {}", "what is the mileage allowance");
-  spdlog::default_logger()->flush();
+  pw::log::flush();
   text = pw::test::read_text(log_file());
   EXPECT_NE(text.find("what is the mileage allowance"), std::string::npos) << text;
   EXPECT_EQ(text.find("carry-over limit"), std::string::npos) << text;
@@ -85,8 +85,8 @@ TEST_F(LogTest, FileRotatesAtTheSizeLimit) {
   options.max_bytes = 4096;
   options.max_files = 2;
   pw::log::init(options);
-  for (int i = 0; i < 200; ++i) spdlog::info("line {} of a log that outgrows its size limit", i);
-  spdlog::default_logger()->flush();
+  for (int i = 0; i < 200; ++i) pw::log::info("line {} of a log that outgrows its size limit", i);
+  pw::log::flush();
   EXPECT_TRUE(std::filesystem::exists(file));
   EXPECT_TRUE(std::filesystem::exists(state_.path() / "rotating" / "pagewise.1.log"));
   EXPECT_FALSE(std::filesystem::exists(state_.path() / "rotating" / "pagewise.3.log"));
@@ -98,8 +98,20 @@ TEST_F(LogTest, UnwritableLocationFallsBackToStderr) {
   const auto blocker = state_.path() / "pagewise";
   pw::test::write_file(blocker, "x", 1);
   EXPECT_NO_THROW(pw::log::init({}));
-  EXPECT_NO_THROW(spdlog::info("still logging"));
+  EXPECT_NO_THROW(pw::log::info("still logging"));
   EXPECT_TRUE(std::filesystem::is_regular_file(blocker));
+}
+
+TEST_F(LogTest, SetLevelWarnDropsInfoLinesButKeepsWarnings) {
+  pw::log::init({});
+  pw::log::set_level(pw::log::Level::warn);
+  EXPECT_FALSE(pw::log::should_log(pw::log::Level::info));
+  pw::log::info("an info line that must not appear");
+  pw::log::warn("a warning about {} that must appear", "the library file");
+  pw::log::flush();
+  const std::string text = pw::test::read_text(log_file());
+  EXPECT_EQ(text.find("an info line"), std::string::npos) << text;
+  EXPECT_NE(text.find("a warning about the library file"), std::string::npos) << text;
 }
 
 }  // namespace
