@@ -5,58 +5,17 @@
 namespace pw::ingest::utf8 {
 
 bool next(std::string_view s, size_t& i, char32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    cp = b0;
-    ++i;
+  if (static_cast<unsigned char>(s[i]) < 0x80) {  // most text: no call
+    cp = static_cast<unsigned char>(s[i++]);
     return true;
   }
-  int extra = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    extra = 1;
-    cp = b0 & 0x1F;
-    min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    extra = 2;
-    cp = b0 & 0x0F;
-    min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    extra = 3;
-    cp = b0 & 0x07;
-    min = 0x10000;
-  } else {
-    cp = kReplacement;
-    ++i;
-    return false;
-  }
-  if (i + extra >= s.size()) {  // the sequence runs past the end
-    cp = kReplacement;
-    ++i;
-    return false;
-  }
-  for (int k = 1; k <= extra; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      cp = kReplacement;
-      ++i;
-      return false;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    cp = kReplacement;
-    ++i;
-    return false;
-  }
-  i += extra + 1;
-  return true;
+  const auto c = tokenizer::unicode::decode_utf8_strict(s, i);
+  cp = c.cp;
+  i += c.len;
+  return c.valid;
 }
 
-void append(std::string& out, char32_t cp) {
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacement;
-  tokenizer::unicode::append_utf8(out, static_cast<uint32_t>(cp));
-}
+void append(std::string& out, char32_t cp) { tokenizer::unicode::append_utf8_strict(out, static_cast<uint32_t>(cp)); }
 
 bool is_valid(std::string_view s) {
   size_t i = 0;

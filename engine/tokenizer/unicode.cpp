@@ -114,6 +114,17 @@ size_t valid_utf8_sequence_length(std::string_view s, size_t pos) {
   return c.good == c.needed ? c.needed : 0;
 }
 
+Utf8Char decode_utf8_strict(std::string_view s, size_t pos) {
+  const size_t len = valid_utf8_sequence_length(s, pos);
+  if (len == 0) return {kReplacementChar, 1, false};
+  return decode_utf8(s, pos);  // well-formed, so the lenient decoder reads it the same way
+}
+
+void append_utf8_strict(std::string& out, uint32_t cp) {
+  if (cp > kMaxCodepoint || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacementChar;
+  append_utf8(out, cp);
+}
+
 size_t complete_utf8_prefix(std::string_view bytes) {
   // Look at most 3 bytes back for a lead byte whose sequence is not finished yet.
   const size_t n = bytes.size();

@@ -135,5 +135,12 @@ size_t complete_utf8_prefix(std::string_view bytes);
 std::string to_valid_utf8(std::string_view text);
 // Length of the strictly well-formed sequence at s[pos], 0 when malformed (or cut short).
 size_t valid_utf8_sequence_length(std::string_view s, size_t pos);
+// Strict decoding of the code point at s[pos] (pos < s.size()): a well-formed sequence gives
+// {cp, len, true}; anything else (overlong forms, surrogates, values past U+10FFFF, a cut
+// sequence) gives {U+FFFD, 1, false}, so a caller advancing by len never skips good text.
+// What untrusted document and template text is read with (ingest/, chat/).
+Utf8Char decode_utf8_strict(std::string_view s, size_t pos);
+// Appends cp as UTF-8; surrogates and values past U+10FFFF become U+FFFD.
+void append_utf8_strict(std::string& out, uint32_t cp);
 
 }  // namespace pw::tokenizer::unicode

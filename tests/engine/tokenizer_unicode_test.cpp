@@ -123,6 +123,29 @@ TEST(TokenizerUnicode, StrictValidationAndHoldBack) {
   EXPECT_EQ(s, "\xF0\x9F\xA6\x99\xDF\xBF" "A");
 }
 
+// The strict decoder ingest/ and chat/ read untrusted text with: every byte of a malformed
+// sequence costs one U+FFFD and one byte, so the good text after it is never skipped.
+TEST(TokenizerUnicode, StrictDecodingRejectsOverlongSurrogatesAndCutSequences) {
+  const auto at = [](std::string_view s) { return uni::decode_utf8_strict(s, 0); };
+  EXPECT_EQ(at("A").cp, 0x41u);
+  EXPECT_EQ(at("\xC3\xA9").cp, 0xE9u);
+  EXPECT_EQ(at("\xC3\xA9").len, 2u);
+  EXPECT_EQ(at("\xF0\x9F\xA6\x99").cp, 0x1F999u);
+  EXPECT_EQ(at("\xF0\x9F\xA6\x99").len, 4u);
+  for (std::string_view bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF0\x9F\xA6",
+                               "\x80", "\xFF", "\xC3"}) {
+    const auto c = at(bad);
+    EXPECT_FALSE(c.valid) << testing::PrintToString(bad);
+    EXPECT_EQ(c.cp, uni::kReplacementChar);
+    EXPECT_EQ(c.len, 1u);
+  }
+  std::string s;
+  uni::append_utf8_strict(s, 0xD800);
+  uni::append_utf8_strict(s, 0x110000);
+  uni::append_utf8_strict(s, 0xE9);
+  EXPECT_EQ(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xC3\xA9");
+}
+
 TEST(TokenizerUnicode, Gpt2ByteMapping) {
   using pw::tokenizer::byte_to_codepoint;
   using pw::tokenizer::codepoint_to_byte;
