@@ -218,7 +218,8 @@ int run_engine(std::vector<std::string>& args) {
 
 }  // namespace
 
-PW_BENCH(engine, "engine", "engine -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 3] [--no-ttft] [--json]",
+PW_BENCH(engine, "engine",
+         "engine -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 3] [--no-ttft] [--path auto|gemm|sgemm|vec_dot] [--json]",
          "prompt and generation tokens/s, 1,500-token time to first token, peak RSS (medians over repeats)", run_engine);
 
 }  // namespace pw::bench

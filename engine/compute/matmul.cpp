@@ -30,10 +30,17 @@ constexpr int64_t kSgemmTileRows = 128;
 // machines change: the bench prints the crossover per format ("sgemm_faster_from_tokens").
 constexpr int64_t kSgemmMinTokens = 32;
 
-// Batch size from which BatchPath::Auto uses the gemm panels of a format that has fast ones
-// (K-quants). Below it the vec_dot tiles win: packing a panel costs about as much as a few
-// tokens' worth of products.
+// Batch sizes [kGemmMinTokens, kGemmMaxTokens) for which BatchPath::Auto uses the gemm panels
+// of a format that has fast ones (K-quants). Below, the vec_dot tiles win: packing a panel costs
+// about a few tokens' worth of products. From kGemmMaxTokens on, sgemm. Measured 2026-11-22
+// on the shared 2-core Xeon VM (AVX-512 OpenBLAS kernels, load 12-16; `pagewise-bench matmul -t 1
+// --formats q4_K,q6_K --tokens 8,32,128,512`, GFLOP/s per thread CPU second, tiles/sgemm/gemm):
+// q4_K 2048x2048: 8 tokens 22/9/37, 32: 38/31/54, 128: 36/57/47, 512: 25/66/51; q6_K 2048x2048:
+// 32: 41/35/57, 128: 44/59/65, 512: 34/69/60. In the model, 128-token prompts at -t 1: gemm
+// 23.5, sgemm 24.7 tokens per CPU second. On CPUs whose OpenBLAS has only AVX2 kernels (half
+// the F32 peak) the panels should win at every size: re-measure there.
 constexpr int64_t kGemmMinTokens = 8;
+constexpr int64_t kGemmMaxTokens = 128;
 
 // Gemm path cache blocking: a task packs the panels of its rows (at most kPanelTaskBytes) once,
 // then runs blocks of tokens whose activations fit in kTokenBlockBytes, so both stay in L2.
@@ -242,7 +249,8 @@ bool have_sgemm() {
 int64_t sgemm_min_tokens() { return kSgemmMinTokens; }
 
 BatchPath auto_path(const MatmulKernels& k, int64_t n_tokens) {
-  if (k.weights && k.weights->gemm && n_tokens >= kGemmMinTokens) return BatchPath::Gemm;
+  if (k.weights && k.weights->gemm && n_tokens >= kGemmMinTokens && (n_tokens < kGemmMaxTokens || !have_sgemm()))
+    return BatchPath::Gemm;
   if (have_sgemm() && n_tokens >= kSgemmMinTokens) return BatchPath::Sgemm;
   return BatchPath::VecDot;
 }
