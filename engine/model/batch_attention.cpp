@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 
-#include "engine/compute/sgemm.h"
 #include "engine/quant/kernels.h"
 
 namespace pw::model {
@@ -41,7 +40,7 @@ void gather(const KvCache& kv, int layer, bool is_v, int j0, int n, size_t off, 
 }  // namespace
 
 size_t batch_attention_scratch_floats(int n_ctx, int head_dim_k, int head_dim_v) {
-  return sz(n_ctx, head_dim_k) + sz(n_ctx, head_dim_v) + sz(kAttentionTileTokens, n_ctx) +
+  return sz(n_ctx, head_dim_k) + sz(n_ctx, head_dim_v) + sz(n_ctx, 1) +
          sz(kAttentionTileTokens, head_dim_k) + (sz(n_ctx, 1) + 1) / 2;
 }
 
@@ -50,7 +49,7 @@ BatchAttentionScratch batch_attention_scratch(float* base, int n_ctx, int head_d
   s.k = base;
   s.v = s.k + sz(n_ctx, head_dim_k);
   s.s = s.v + sz(n_ctx, head_dim_v);
-  s.q = s.s + sz(kAttentionTileTokens, n_ctx);
+  s.q = s.s + sz(n_ctx, 1);
   s.h = reinterpret_cast<uint16_t*>(s.q + sz(kAttentionTileTokens, head_dim_k));
   return s;
 }
@@ -66,6 +65,7 @@ void attend_tile(const float* q, size_t q_stride, int t0, int t1, int pos0, cons
   const int j0 = first_visible(pos0 + t0, p.window);
   const int j1 = pos0 + t1 - 1;
   const int n_kv = j1 - j0 + 1;
+  static const quant::VecDotFn dot = quant::kernels_for(GgmlType::F32)->vec_dot;
   gather(kv, layer, false, j0, n_kv, sz(kv_head, dk) * elem, dk, s.k);
   gather(kv, layer, true, j0, n_kv, sz(kv_head, dv) * elem, dv, s.v);
 
@@ -77,16 +77,20 @@ void attend_tile(const float* q, size_t q_stride, int t0, int t1, int pos0, cons
       std::memcpy(dst, q + sz(t0 + t, 1) * q_stride + sz(head, dk), sz(dk, sizeof(float)));
       if (f16) round_to_f16(dst, dk, s.h);
     }
-    // S = Q K^T  [nt][n_kv].
-    compute::sgemm(compute::Trans::B, nt, n_kv, dk, s.q, dk, s.k, dk, s.s, n_kv);
-    // Row-wise masked softmax, as attend_head.
+    // Scores of the visible columns, softmax, weighted sum of V, row by row. The K and V rows
+    // are converted once per tile (above) and reused by every token and head of the group.
+    // Not sgemm: written as two OpenBLAS products (S = Q K^T, O = P V) this moved the
+    // tiny-qwen2 fixture's batched logits 0.018 away from decoding (ModelLogits) while the
+    // unit test here passed; the cause was not found in time (OpenBLAS 0.3.21's SkylakeX
+    // small-matrix kernels are the suspect). Re-try with a test on the qwen2 shapes first.
     for (int t = 0; t < nt; ++t) {
       const int pos = pos0 + t0 + t;
       const int lo = first_visible(pos, p.window) - j0;  // visible columns [lo, hi)
       const int hi = pos - j0 + 1;
-      float* row = s.s + sz(t, n_kv);
-      float* vis = row + lo;
       const int n = hi - lo;
+      float* vis = s.s + lo;
+      const float* qt = s.q + sz(t, dk);
+      for (int j = 0; j < n; ++j) vis[j] = dot(dk, s.k + sz(lo + j, dk), qt);
       if (p.softcap > 0.0f) softcap(vis, n, p.softcap);
       float max = -INFINITY;
       for (int j = 0; j < n; ++j) {
@@ -101,12 +105,14 @@ void attend_tile(const float* q, size_t q_stride, int t0, int t1, int pos0, cons
       const float inv_sum = static_cast<float>(1.0 / sum);
       for (int j = 0; j < n; ++j) vis[j] *= inv_sum;
       if (f16) round_to_f16(vis, n, s.h);
-      std::fill(row, row + lo, 0.0f);
-      std::fill(row + hi, row + n_kv, 0.0f);
+      float* out = att + sz(t0 + t, 1) * att_stride + sz(head, dv);
+      std::fill(out, out + dv, 0.0f);
+      for (int j = 0; j < n; ++j) {
+        const float w = vis[j];
+        const float* vr = s.v + sz(lo + j, dv);
+        for (int d = 0; d < dv; ++d) out[d] += w * vr[d];
+      }
     }
-    // O = P V  [nt][dv], written into the head's columns of att.
-    compute::sgemm(compute::Trans::None, nt, dv, n_kv, s.s, n_kv, s.v, dv, att + sz(t0, 1) * att_stride + sz(head, dv),
-                   static_cast<int>(att_stride));
   }
 }
 

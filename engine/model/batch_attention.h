@@ -7,11 +7,10 @@
 //   attend_tile(q, q_stride, t0, t1, pos0, kv, layer, kv_head, group, p, s, att, att_stride);
 //   // att[t][h * head_dim_v ..] for t in [t0, t1), h in [kv_head*group, (kv_head+1)*group)
 //
-// Per query head h of the group:  S = Q_h K^T            [nt][n_kv]   (sgemm)
-//                                 P = softmax(S * scale) masked causal (+ window) per row
-//                                 O_h = P V              [nt][head_dim_v]  (sgemm)
-// What must not change: the same arithmetic as attend_head apart from the order of float
-// additions inside the two products — soft-cap on the raw scores, then the scaled softmax with
+// Per query head h of the group and token t:  s_j = q_t . k_j over the visible positions j,
+// p = softmax(s * scale), o_t = sum_j p_j v_j (j ascending, as attend_head).
+// What must not change: the same arithmetic as attend_head apart from rounding (F16 cache: q
+// and K are converted to F32 before the dot products instead of inside them) — soft-cap on the raw scores, then the scaled softmax with
 // its sum in double; with an F16 cache q is rounded to F16 before q.k and the weights p are
 // rounded to F16 before weighting V (ggml's F16 mul_mat), masked positions weigh exactly 0.
 #pragma once
@@ -24,14 +23,14 @@
 
 namespace pw::model {
 
-// Query tokens per attend_tile call (rows of S): the tile's scores stay in L2, and the KV
-// conversion is shared by this many tokens x the group's heads.
+// Query tokens per attend_tile call: the KV conversion is shared by this many tokens x the
+// group's heads.
 inline constexpr int kAttentionTileTokens = 64;
 
 struct BatchAttentionScratch {
   float* k = nullptr;  // [n_ctx][head_dim_k]
   float* v = nullptr;  // [n_ctx][head_dim_v]
-  float* s = nullptr;  // [kAttentionTileTokens][n_ctx]
+  float* s = nullptr;  // [n_ctx] one row of scores
   float* q = nullptr;  // [kAttentionTileTokens][head_dim_k]
   uint16_t* h = nullptr;  // [n_ctx] F16 rounding of one row
 };

@@ -52,7 +52,9 @@ TEST(QuantGemm, KQuantsHaveFastPanelsAndEveryPanelFormatATwin) {
     const TypeKernels* k = kernels_for(t);
     ASSERT_NE(k, nullptr);
     EXPECT_NE(k->gemm_scalar, nullptr) << type_name(t);
-    if (cpu_features().avx2_fma_f16c) EXPECT_NE(k->gemm, nullptr) << type_name(t);
+    if (cpu_features().avx2_fma_f16c) {
+      EXPECT_NE(k->gemm, nullptr) << type_name(t);
+    }
     EXPECT_EQ(scalar_kernels_for(t)->gemm, nullptr) << type_name(t) << ": the scalar table has no fast panels";
   }
 }
