@@ -13,7 +13,10 @@
 // figures divide by the process's CPU time per thread instead of wall time: what the threads
 // did while they actually had a core. On a machine shared with other jobs they estimate the
 // speed on idle cores (an under-estimate when workers spin while waiting, which counts as CPU).
-// Compare with llama.cpp's llama-bench -p 512 -n 128 on the same file and threads.
+// prompt_profile_s / ttft_1500_profile_s: wall seconds per kind of operation of the prompt runs
+// (model::ForwardProfile: matmul, attention, norm, rope, ...; summed over the repeats), to see
+// where prompt time goes. Compare with llama.cpp's llama-bench -p 512 -n 128 on the same file
+// and threads.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -40,7 +43,7 @@ constexpr int kTtftTokens = 1500;
 
 int usage(const std::string& message) {
   std::cerr << "pagewise-bench engine: " << message
-            << "\nusage: pagewise-bench engine -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 3] [--no-ttft] [--json]\n";
+            << "\nusage: pagewise-bench engine -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 3] [--no-ttft] [--path auto|gemm|sgemm|vec_dot] [--json]\n";
   return 2;
 }
 
@@ -49,10 +52,29 @@ int fail(const Error& e) {
   return 1;
 }
 
+void add_profile(model::ForwardProfile& sum, const model::ForwardProfile& p) {
+  for (int i = 0; i < model::ForwardProfile::kOps; ++i) sum.seconds[i] += p.seconds[i];
+  sum.tokens += p.tokens;
+}
+
+// {"matmul": seconds, ...} summed over the repeats, plus the total and the token count.
+ordered_json profile_json(const model::ForwardProfile& p) {
+  ordered_json j;
+  double total = 0;
+  for (int i = 0; i < model::ForwardProfile::kOps; ++i) {
+    j[model::ForwardProfile::kNames[i]] = round3(p.seconds[i]);
+    total += p.seconds[i];
+  }
+  j["total"] = round3(total);
+  j["tokens"] = p.tokens;
+  return j;
+}
+
 int run_engine(std::vector<std::string>& args) {
   std::string model_path;
   int prompt = 512, gen = 128, threads = 0, repeats = 3;
   bool ttft = true;
+  compute::BatchPath path = compute::BatchPath::Auto;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto number = [&](int& out, int lo, int hi) {
@@ -64,6 +86,16 @@ int run_engine(std::vector<std::string>& args) {
       return true;
     };
     if (a == "--json") continue;  // JSON is the only output
+    if (a == "--path") {  // how batches are multiplied (compute::BatchPath), for comparisons
+      if (i + 1 >= args.size()) return usage("missing value after --path");
+      const std::string p = args[++i];
+      if (p == "auto") path = compute::BatchPath::Auto;
+      else if (p == "sgemm") path = compute::BatchPath::Sgemm;
+      else if (p == "gemm") path = compute::BatchPath::Gemm;
+      else if (p == "vec_dot") path = compute::BatchPath::VecDot;
+      else return usage("--path is auto, gemm, sgemm or vec_dot");
+      continue;
+    }
     if (a == "--no-ttft") {
       ttft = false;
     } else if (a == "-m" || a == "--model") {
@@ -92,6 +124,10 @@ int run_engine(std::vector<std::string>& args) {
   if (options.n_ctx > hp.n_ctx_train)
     return usage("the model's context (" + std::to_string(hp.n_ctx_train) + ") is too small for these lengths");
   options.threads = threads;
+  options.batch_path = path;
+  // Per-operation times of the prompt runs (wall seconds, summed over the repeats' prompts).
+  model::ForwardProfile profile, prompt_profile, ttft_profile;
+  options.profile = &profile;
   auto session = model::Session::create(*model, options);
   if (!session) return fail(session.error());
 
@@ -106,13 +142,16 @@ int run_engine(std::vector<std::string>& args) {
   for (int rep = 0; rep < repeats; ++rep) {
     ordered_json run;
     double cpu0 = process_cpu_seconds();
+    profile = {};
     auto tp = time_prompt(*session, ids, false);
     if (!tp) return fail(tp.error());
+    add_profile(prompt_profile, profile);
     prompt_tps.push_back(prompt / *tp);
     prompt_cpu_tps.push_back(prompt / cpu_per_thread(cpu0));
     run["prompt_tokens_per_s"] = round3(prompt_tps.back());
     run["prompt_tokens_per_cpu_s"] = round3(prompt_cpu_tps.back());
     if (gen > 0) {
+      profile = {};
       cpu0 = process_cpu_seconds();
       auto tg = time_decode(*session, gen, false);
       if (!tg) return fail(tg.error());
@@ -125,6 +164,7 @@ int run_engine(std::vector<std::string>& args) {
       // Time to first token: the prompt's evaluation plus picking the token from its logits.
       std::optional<Error> err;
       const double cpu0 = process_cpu_seconds();
+      profile = {};
       const double t = time_once([&] {
         auto r = time_prompt(*session, long_ids, false);
         if (!r) err = r.error();
@@ -134,6 +174,7 @@ int run_engine(std::vector<std::string>& args) {
         (void)first;
       });
       if (err) return fail(*err);
+      add_profile(ttft_profile, profile);
       ttft_s.push_back(t);
       ttft_cpu_s.push_back(cpu_per_thread(cpu0));
       run["ttft_1500_s"] = round3(t);
@@ -157,9 +198,15 @@ int run_engine(std::vector<std::string>& args) {
   out["prompt_tokens_per_cpu_s"] = round3(median(prompt_cpu_tps));
   out["gen_tokens_per_cpu_s"] = gen > 0 ? ordered_json(round3(median(gen_cpu_tps))) : ordered_json(nullptr);
   out["ttft_1500_cpu_s"] = ttft ? ordered_json(round3(median(ttft_cpu_s))) : ordered_json(nullptr);
+  out["prompt_profile_s"] = profile_json(prompt_profile);
+  if (ttft) out["ttft_1500_profile_s"] = profile_json(ttft_profile);
   out["peak_rss_mb"] = round3(peak_rss_mib());
   out["n_ctx"] = session->n_ctx();
   out["n_batch"] = session->n_batch();
+  out["batch_path"] = path == compute::BatchPath::Auto    ? "auto"
+                      : path == compute::BatchPath::Gemm  ? "gemm"
+                      : path == compute::BatchPath::Sgemm ? "sgemm"
+                                                          : "vec_dot";
   out["kv_cache"] = std::string(model::kv_type_name(session->kv_type()));
   out["load_average"] = {round3(load_before), round3(load_average_1min())};
   out["cpu"] = cpu_model_name();
@@ -171,7 +218,8 @@ int run_engine(std::vector<std::string>& args) {
 
 }  // namespace
 
-PW_BENCH(engine, "engine", "engine -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 3] [--no-ttft] [--json]",
+PW_BENCH(engine, "engine",
+         "engine -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 3] [--no-ttft] [--path auto|gemm|sgemm|vec_dot] [--json]",
          "prompt and generation tokens/s, 1,500-token time to first token, peak RSS (medians over repeats)", run_engine);
 
 }  // namespace pw::bench

@@ -1,7 +1,8 @@
-// `pagewise-bench matmul`: batched products (prompt processing) by both paths of compute::matmul
-// — quantized activations through the formats' tile kernels ("vec_dot") and dequantized tiles +
-// OpenBLAS sgemm ("sgemm") — to find per format the batch size from which sgemm wins. The
-// constant kSgemmMinTokens in engine/compute/matmul.cpp comes from this benchmark.
+// `pagewise-bench matmul`: batched products (prompt processing) by the paths of compute::matmul
+// — quantized activations through the formats' tile kernels ("vec_dot"), dequantized tiles +
+// OpenBLAS sgemm ("sgemm") and quantized activations times unpacked weight panels ("gemm", the
+// formats that have fast panels) — to find per format the batch size from which each wins. The
+// constants kSgemmMinTokens / kGemmMinTokens in engine/compute/matmul.cpp come from this benchmark.
 //
 //   pagewise-bench matmul --json                       # q4_0 q8_0 q5_0 q4_K q6_K, 2048x2048 and 2048x8192
 //   pagewise-bench matmul --json --formats q4_K -t 1   # thread CPU time: usable on a busy machine
@@ -61,6 +62,9 @@ bool take_tokens(std::vector<std::string>& args, std::vector<int64_t>& tokens, s
 int run_matmul(std::vector<std::string>& args) {
   std::vector<int64_t> batches{1, 8, 16, 32, 64, 128, 512};
   std::string token_error;
+  const auto path_name = [](BatchPath p) {
+    return p == BatchPath::VecDot ? "vec_dot" : p == BatchPath::Sgemm ? "sgemm" : "gemm";
+  };
   ComputeArgs a;
   std::optional<std::string> err;
   if (!take_tokens(args, batches, token_error)) err = token_error;
@@ -78,8 +82,8 @@ int run_matmul(std::vector<std::string>& args) {
   const std::vector<Shape> shapes =
       a.quick ? std::vector<Shape>{{256, 1024}} : std::vector<Shape>{{2048, 2048}, {2048, 8192}};
   if (a.quick) batches = {1, 4, 32};
-  std::vector<BatchPath> paths{BatchPath::VecDot};
-  if (compute::have_sgemm()) paths.push_back(BatchPath::Sgemm);
+  std::vector<BatchPath> base_paths{BatchPath::VecDot};
+  if (compute::have_sgemm()) base_paths.push_back(BatchPath::Sgemm);
 
   compute::ThreadPool pool({.threads = a.threads});
   compute::Workspace ws;
@@ -116,6 +120,8 @@ int run_matmul(std::vector<std::string>& args) {
         out["formats"].push_back(f);
         continue;
       }
+      std::vector<BatchPath> paths = base_paths;
+      if (mk->weights->gemm) paths.push_back(BatchPath::Gemm);
       // One matrix (it stays in the last-level cache): prefill reuses each weight many times, so
       // this compares the arithmetic of the two paths, not memory.
       f["runs"] = ordered_json::array();
@@ -140,9 +146,10 @@ int run_matmul(std::vector<std::string>& args) {
             break;
           }
           const double t = median(samples);
-          (path == BatchPath::VecDot ? best.first : best.second) = t;
+          if (path == BatchPath::VecDot) best.first = t;
+          if (path == BatchPath::Sgemm) best.second = t;
           f["runs"].push_back({{"tokens", n},
-                               {"path", path == BatchPath::VecDot ? "vec_dot" : "sgemm"},
+                               {"path", path_name(path)},
                                {"median_us", round3(t * 1e6)},
                                {"gflops", round3(2.0 * static_cast<double>(rows * cols * n) / t / 1e9)}});
         }
@@ -150,7 +157,7 @@ int run_matmul(std::vector<std::string>& args) {
       }
       // Smallest batch from which sgemm is faster at every measured size (null: never).
       ordered_json crossover;
-      if (paths.size() == 2)
+      if (compute::have_sgemm())
         for (size_t i = per_batch.size(); i-- > 0;) {
           if (per_batch[i].second <= 0 || per_batch[i].second >= per_batch[i].first) break;
           crossover = batches[i];
@@ -160,16 +167,13 @@ int run_matmul(std::vector<std::string>& args) {
     }
   }
   if (!a.json) {
-    std::cerr << "format   rows x cols  tokens  vec_dot GFLOP/s  sgemm GFLOP/s  (" << (cpu_clock ? "thread CPU time" : "wall")
-              << ", " << pool.size() << " threads)\n";
+    std::cerr << "format   rows x cols  tokens  path GFLOP/s ...  (" << (cpu_clock ? "thread CPU time" : "wall") << ", "
+              << pool.size() << " threads)\n";
     for (const auto& f : out["formats"]) {
       if (!f.contains("runs")) continue;
-      for (size_t i = 0; i < f["runs"].size(); i += paths.size()) {
-        std::cerr << f["format"].get<std::string>() << "  " << f["rows"] << " x " << f["cols"] << "  "
-                  << f["runs"][i]["tokens"] << "  " << f["runs"][i]["gflops"];
-        if (paths.size() == 2 && i + 1 < f["runs"].size()) std::cerr << "  " << f["runs"][i + 1]["gflops"];
-        std::cerr << "\n";
-      }
+      for (const auto& r : f["runs"])
+        std::cerr << f["format"].get<std::string>() << "  " << f["rows"] << " x " << f["cols"] << "  " << r["tokens"]
+                  << "  " << r["path"].get<std::string>() << " " << r["gflops"] << "\n";
     }
   }
   std::cout << out.dump(a.json ? -1 : 2) << "\n";

@@ -5,10 +5,8 @@
 #include <mutex>
 #include <string>
 
-#ifdef PAGEWISE_HAVE_OPENBLAS
-#include <cblas.h>
-#endif
-
+#include "engine/compute/sgemm.h"
+#include "engine/quant/gemm_kernels.h"
 #include "engine/quant/tile_kernels.h"
 
 namespace pw::compute {
@@ -31,6 +29,23 @@ constexpr int64_t kSgemmTileRows = 128;
 // vs 17-43). Before the tile kernels the crossover was 12-24. Re-measure when kernels or target
 // machines change: the bench prints the crossover per format ("sgemm_faster_from_tokens").
 constexpr int64_t kSgemmMinTokens = 32;
+
+// Batch sizes [kGemmMinTokens, kGemmMaxTokens) for which BatchPath::Auto uses the gemm panels
+// of a format that has fast ones (K-quants). Below, the vec_dot tiles win: packing a panel costs
+// about a few tokens' worth of products. From kGemmMaxTokens on, sgemm. Measured 2026-11-22
+// on the shared 2-core Xeon VM (AVX-512 OpenBLAS kernels, load 12-16; `pagewise-bench matmul -t 1
+// --formats q4_K,q6_K --tokens 8,32,128,512`, GFLOP/s per thread CPU second, tiles/sgemm/gemm):
+// q4_K 2048x2048: 8 tokens 22/9/37, 32: 38/31/54, 128: 36/57/47, 512: 25/66/51; q6_K 2048x2048:
+// 32: 41/35/57, 128: 44/59/65, 512: 34/69/60. In the model, 128-token prompts at -t 1: gemm
+// 23.5, sgemm 24.7 tokens per CPU second. On CPUs whose OpenBLAS has only AVX2 kernels (half
+// the F32 peak) the panels should win at every size: re-measure there.
+constexpr int64_t kGemmMinTokens = 8;
+constexpr int64_t kGemmMaxTokens = 128;
+
+// Gemm path cache blocking: a task packs the panels of its rows (at most kPanelTaskBytes) once,
+// then runs blocks of tokens whose activations fit in kTokenBlockBytes, so both stay in L2.
+constexpr size_t kPanelTaskBytes = 192 * 1024;
+constexpr size_t kTokenBlockBytes = 256 * 1024;
 
 // The vec_dot batch path processes this many weight bytes of rows for all tokens before moving
 // on, so the rows stay in L2 while every token's activations stream past them.
@@ -152,12 +167,39 @@ Status matmul_vec_dot(const MatmulKernels& k, const Shapes& s, const void* W, in
   });
 }
 
-#ifdef PAGEWISE_HAVE_OPENBLAS
-void openblas_single_threaded() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
+
+Status matmul_gemm(const MatmulKernels& k, const Shapes& s, const void* W, int64_t rows, int64_t cols,
+                   const float* X, int64_t n_tokens, float* Y, ThreadPool& pool, Workspace& ws) {
+  const quant::GemmKernels& g = *k.weights->gemm;
+  auto act = convert_activations(k, s, cols, X, n_tokens, pool, ws);
+  if (!act) return act.error();
+  const uint8_t* A = *act;
+  const size_t panel = (g.panel_bytes(cols) + 63) / 64 * 64;
+  constexpr int64_t R = quant::kGemmRows;
+  // Rows per task: whole panels within kPanelTaskBytes, at most 64 rows, and no fewer than
+  // one panel.
+  const int64_t task_rows = std::clamp<int64_t>(static_cast<int64_t>(kPanelTaskBytes / panel), 1, 64 / R) * R;
+  const int64_t token_block = std::clamp<int64_t>(static_cast<int64_t>(kTokenBlockBytes / s.act_row_bytes), 8, 256);
+  auto scratch = ws.tiles(pool.size(), static_cast<size_t>(task_rows / R) * panel / sizeof(float));
+  if (!scratch) return scratch.error();
+  const size_t stride = ws.tile_stride();
+  const auto* Wb = static_cast<const uint8_t*>(W);
+  const size_t wrb = s.weight_row_bytes, arb = s.act_row_bytes;
+  return pool.parallel_for_range(rows, task_rows, [&](int64_t r0, int64_t r1, int thread) {
+    auto* panels = reinterpret_cast<uint8_t*>(*scratch + static_cast<size_t>(thread) * stride);
+    for (int64_t r = r0; r < r1; r += R)
+      g.pack(cols, Wb + static_cast<size_t>(r) * wrb, wrb, static_cast<int>(std::min<int64_t>(R, r1 - r)),
+             panels + static_cast<size_t>((r - r0) / R) * panel);
+    for (int64_t t = 0; t < n_tokens; t += token_block) {
+      const int64_t nt = std::min(token_block, n_tokens - t);
+      for (int64_t r = r0; r < r1; r += R)
+        g.run(cols, panels + static_cast<size_t>((r - r0) / R) * panel, static_cast<int>(std::min<int64_t>(R, r1 - r)),
+              A + static_cast<size_t>(t) * arb, arb, nt, Y + t * rows + r, static_cast<size_t>(rows));
+    }
+  });
 }
 
+#ifdef PAGEWISE_HAVE_OPENBLAS
 Status matmul_sgemm(const MatmulKernels& k, const Shapes& s, const void* W, int64_t rows, int64_t cols,
                     const float* X, int64_t n_tokens, float* Y, ThreadPool& pool, Workspace& ws) {
   const TypeKernels& wk = *k.weights;
@@ -168,7 +210,6 @@ Status matmul_sgemm(const MatmulKernels& k, const Shapes& s, const void* W, int6
   if (cols > std::numeric_limits<int>::max() || rows > std::numeric_limits<int>::max() ||
       n_tokens > std::numeric_limits<int>::max())
     return Error(ErrorCode::InvalidArgument, "matmul", "matrix too large for sgemm");
-  openblas_single_threaded();
   float* tiles = nullptr;
   size_t stride = 0;
   if (!weights_are_f32) {
@@ -189,9 +230,8 @@ Status matmul_sgemm(const MatmulKernels& k, const Shapes& s, const void* W, int6
       B = tile;
     }
     // Y[:, r0:r1] = X (n_tokens x cols) . B^T (B is (r1-r0) x cols, row-major).
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n_tokens), static_cast<int>(r1 - r0),
-                static_cast<int>(cols), 1.0f, X, static_cast<int>(cols), B, static_cast<int>(cols), 0.0f, Y + r0,
-                static_cast<int>(rows));
+    sgemm(Trans::B, static_cast<int>(n_tokens), static_cast<int>(r1 - r0), static_cast<int>(cols), X,
+          static_cast<int>(cols), B, static_cast<int>(cols), Y + r0, static_cast<int>(rows));
   });
 }
 #endif
@@ -207,6 +247,13 @@ bool have_sgemm() {
 }
 
 int64_t sgemm_min_tokens() { return kSgemmMinTokens; }
+
+BatchPath auto_path(const MatmulKernels& k, int64_t n_tokens) {
+  if (k.weights && k.weights->gemm && n_tokens >= kGemmMinTokens && (n_tokens < kGemmMaxTokens || !have_sgemm()))
+    return BatchPath::Gemm;
+  if (have_sgemm() && n_tokens >= kSgemmMinTokens) return BatchPath::Sgemm;
+  return BatchPath::VecDot;
+}
 
 Status matvec(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols, const float* x, float* y,
               ThreadPool& pool, Workspace& ws) {
@@ -228,8 +275,11 @@ Status matmul(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols,
   auto shapes = check(k, W, rows, cols, X, n_tokens, Y);
   if (!shapes) return shapes.error();
   if (rows == 0 || n_tokens == 0) return ok_status();
-  if (path == BatchPath::Auto)
-    path = (have_sgemm() && n_tokens >= kSgemmMinTokens) ? BatchPath::Sgemm : BatchPath::VecDot;
+  if (path == BatchPath::Auto) path = auto_path(k, n_tokens);
+  if (path == BatchPath::Gemm) {
+    if (k.weights->gemm) return matmul_gemm(k, *shapes, W, rows, cols, X, n_tokens, Y, pool, ws);
+    path = BatchPath::VecDot;
+  }
   if (path == BatchPath::VecDot) {
     if (n_tokens == 1) return matvec(k, W, rows, cols, X, Y, pool, ws);
     return matmul_vec_dot(k, *shapes, W, rows, cols, X, n_tokens, Y, pool, ws);

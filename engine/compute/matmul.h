@@ -44,15 +44,19 @@ struct MatmulKernels {
 // Looks both up with quant::kernels_for; Unsupported when this build cannot compute with `type`.
 Result<MatmulKernels> matmul_kernels_for(GgmlType type);
 
-// How matmul computes a batch. Auto picks by batch size (see kSgemmMinTokens in matmul.cpp);
-// the others exist for tests and pagewise-bench.
-enum class BatchPath { Auto, VecDot, Sgemm };
+// How matmul computes a batch. Auto picks by format and batch size (see choose_path in
+// matmul.cpp); the others exist for tests and pagewise-bench. Gemm: quantized activations times
+// unpacked weight panels (quant::GemmKernels); formats without a fast panel fall back to VecDot.
+enum class BatchPath { Auto, VecDot, Sgemm, Gemm };
 
 // True when this build has OpenBLAS (BatchPath::Sgemm is available).
 bool have_sgemm();
 
 // Smallest batch for which BatchPath::Auto uses sgemm (for reports).
 int64_t sgemm_min_tokens();
+
+// The path BatchPath::Auto takes for `n_tokens` rows of a matrix of this format.
+BatchPath auto_path(const MatmulKernels& k, int64_t n_tokens);
 
 // y[r] = dot(W row r, x) for r in [0, rows).
 Status matvec(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols, const float* x, float* y,

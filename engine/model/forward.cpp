@@ -1,9 +1,11 @@
 #include "engine/model/forward.h"
 
 #include <algorithm>
+#include <chrono>
 #include <new>
 #include <string>
 
+#include "engine/model/batch_attention.h"
 #include "engine/quant/kernels.h"
 
 namespace pw::model {
@@ -37,6 +39,10 @@ Result<ForwardBuffers> ForwardBuffers::create(const HParams& hp, int n_batch, in
     b.attn_scores.resize(sz(threads, n_ctx));
     b.attn_q16.resize(sz(threads, hp.head_dim_k));
     b.attn_v_tmp.resize(sz(threads, hp.head_dim_v));
+    if (n_batch >= kBatchAttentionMinTokens) {
+      b.attn_batch_stride = batch_attention_scratch_floats(n_ctx, hp.head_dim_k, hp.head_dim_v);
+      b.attn_batch = std::make_unique_for_overwrite<float[]>(sz(threads, 1) * b.attn_batch_stride);
+    }
   } catch (const std::bad_alloc&) {
     return Error(ErrorCode::ResourceLimit, "session",
                  "cannot allocate activation buffers for a batch of " + std::to_string(n_batch) + " tokens");
@@ -66,6 +72,21 @@ Forward::Forward(const Context& ctx, std::span<const int32_t> tokens, int pos0, 
       logits_(logits),
       rows_(static_cast<int>(tokens.size())) {}
 
+namespace {
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Forward::Timed::Timed(const Forward& f, ForwardProfile::Op op) : profile_(f.ctx_.profile), op_(op) {
+  if (profile_) start_ns_ = now_ns();
+}
+
+Forward::Timed::~Timed() {
+  if (profile_) profile_->seconds[op_] += static_cast<double>(now_ns() - start_ns_) * 1e-9;
+}
+
 template <typename Fn>
 void Forward::for_each_row(int rows, Fn&& fn) {
   if (rows < kParallelRows) {
@@ -80,6 +101,7 @@ void Forward::for_each_row(int rows, Fn&& fn) {
 }
 
 void Forward::embed(float scale_by) {
+  const Timed timed(*this, ForwardProfile::Embed);
   const Matrix& e = w.token_embd;
   const quant::DequantizeRowFn dequantize = e.kernels.weights->dequantize_row;
   for (int t = 0; t < n; ++t) {
@@ -91,12 +113,14 @@ void Forward::embed(float scale_by) {
 }
 
 void Forward::rms_norm(const float* X, const Vector& weight, float* Y, int width) {
+  const Timed timed(*this, ForwardProfile::Norm);
   if (width == 0) width = hp.n_embd;
   const float* w8 = weight.empty() ? nullptr : weight.data();
   for_each_row(rows_, [&](int t) { model::rms_norm(X + sz(t, width), w8, width, hp.rms_eps, Y + sz(t, width)); });
 }
 
 void Forward::rms_norm_heads(float* X, int n_heads, int head_dim, const Vector& weight) {
+  const Timed timed(*this, ForwardProfile::Norm);
   for_each_row(n, [&](int t) {
     for (int head = 0; head < n_heads; ++head) {
       float* row = X + sz(int64_t{t} * n_heads + head, head_dim);
@@ -106,6 +130,7 @@ void Forward::rms_norm_heads(float* X, int n_heads, int head_dim, const Vector& 
 }
 
 Status Forward::linear(const Matrix& W, const float* X, float* Y, const Vector* bias) {
+  const Timed timed(*this, ForwardProfile::Matmul);
   PW_TRY(compute::matmul(W.kernels, W.data, W.rows, W.cols, X, rows_, Y, ctx_.pool, ctx_.ws, ctx_.path));
   if (bias && !bias->empty())
     for (int t = 0; t < rows_; ++t) add_rows(Y + sz(t, W.rows), bias->data(), static_cast<int>(W.rows));
@@ -136,6 +161,7 @@ const float* Forward::rope_table(int layer) {
 }
 
 void Forward::rope(float* X, int n_heads, int head_dim, int layer) {
+  const Timed timed(*this, ForwardProfile::Rope);
   const float* table = rope_table(layer);
   RopeParams p;
   p.type = hp.rope_type;
@@ -146,16 +172,32 @@ void Forward::rope(float* X, int n_heads, int head_dim, int layer) {
 }
 
 Status Forward::attention(int layer, const AttentionParams& params) {
+  const Timed timed(*this, ForwardProfile::Attention);
   KvCache& kv = ctx_.kv;
   const int kw = hp.kv_width_k();
   const int vw = hp.kv_width_v();
-  for (int t = 0; t < n; ++t) kv.store(layer, pos0 + t, k + sz(t, kw), v + sz(t, vw));
+  for_each_row(n, [&](int t) { kv.store(layer, pos0 + t, k + sz(t, kw), v + sz(t, vw)); });
 
   ForwardBuffers& buf = ctx_.buf;
   const int group = hp.n_head / hp.n_head_kv;
   const int qw = hp.q_width();
   const int aw = hp.attn_width();
   const int n_ctx = kv.n_ctx();
+  if (n >= kBatchAttentionMinTokens && buf.attn_batch) {
+    // Tiles of query tokens x KV heads, the longest (last) tiles first so no thread is left
+    // with a long tile at the end.
+    const int tiles = (n + kAttentionTileTokens - 1) / kAttentionTileTokens;
+    return ctx_.pool.parallel_for(int64_t{tiles} * hp.n_head_kv, [&](int64_t task, int thread) {
+      const int tile = tiles - 1 - static_cast<int>(task / hp.n_head_kv);
+      const int kv_head = static_cast<int>(task % hp.n_head_kv);
+      const int t0 = tile * kAttentionTileTokens;
+      const int t1 = std::min(n, t0 + kAttentionTileTokens);
+      const BatchAttentionScratch scratch = batch_attention_scratch(
+          buf.attn_batch.get() + sz(thread, 1) * buf.attn_batch_stride, n_ctx, hp.head_dim_k, hp.head_dim_v);
+      attend_tile(q, static_cast<size_t>(qw), t0, t1, pos0, kv, layer, kv_head, group, params, scratch, att,
+                  static_cast<size_t>(aw));
+    });
+  }
   return ctx_.pool.parallel_for(int64_t{n} * hp.n_head, [&](int64_t task, int thread) {
     const int t = static_cast<int>(task / hp.n_head);
     const int head = static_cast<int>(task % hp.n_head);
@@ -178,32 +220,38 @@ void Forward::keep_output_rows() {
 }
 
 void Forward::add(float* X, const float* Y, int width) {
+  const Timed timed(*this, ForwardProfile::Elementwise);
   if (width == 0) width = hp.n_embd;
   for (size_t i = 0; i < sz(rows_, width); ++i) X[i] += Y[i];
 }
 
 void Forward::scale(float* X, float s, int width) {
+  const Timed timed(*this, ForwardProfile::Elementwise);
   if (width == 0) width = hp.n_embd;
   for (size_t i = 0; i < sz(rows_, width); ++i) X[i] *= s;
 }
 
 void Forward::swiglu(const float* gate, const float* up, int stride, float* out) {
+  const Timed timed(*this, ForwardProfile::Elementwise);
   for_each_row(rows_, [&](int t) {
     model::swiglu(gate + sz(t, stride), up + sz(t, stride), hp.n_ff, out + sz(t, hp.n_ff));
   });
 }
 
 void Forward::geglu(const float* gate, const float* up, int stride, float* out) {
+  const Timed timed(*this, ForwardProfile::Elementwise);
   for_each_row(rows_, [&](int t) {
     model::geglu(gate + sz(t, stride), up + sz(t, stride), hp.n_ff, out + sz(t, hp.n_ff));
   });
 }
 
 void Forward::split_columns(const float* src, int src_width, int col, int width, float* dst) {
+  const Timed timed(*this, ForwardProfile::Elementwise);
   for (int t = 0; t < rows_; ++t) std::copy_n(src + sz(t, src_width) + col, width, dst + sz(t, width));
 }
 
 Status Forward::logits() {
+  const Timed timed(*this, ForwardProfile::Logits);
   // Rows [first, first + rows) of x produce logits: all of x after keep_output_rows().
   const int first = output_rows_only_ ? 0 : out_first_;
   const int rows = n - out_first_;

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -45,11 +46,29 @@ struct ForwardBuffers {
   std::vector<float> attn_scores;     // [threads][n_ctx]
   std::vector<uint16_t> attn_q16;     // [threads][head_dim_k]
   std::vector<float> attn_v_tmp;      // [threads][head_dim_v]
+  // Batched attention (batch_attention.h): [threads][batch_attention_scratch_floats], left
+  // uninitialised so only the positions a prompt reaches become resident. Null when n_batch is
+  // below kBatchAttentionMinTokens.
+  std::unique_ptr<float[]> attn_batch;
+  size_t attn_batch_stride = 0;
   int n_batch = 0;
   int threads = 0;
 
   static Result<ForwardBuffers> create(const HParams& hp, int n_batch, int n_ctx, int threads);
 };
+
+// Seconds spent per kind of operation, summed over forward passes (pagewise-bench engine prints
+// it). Optional: SessionOptions::profile; when null nothing is timed.
+struct ForwardProfile {
+  enum Op { Embed, Norm, Matmul, Rope, Attention, Elementwise, Logits, kOps };
+  static constexpr const char* kNames[kOps] = {"embed", "norm", "matmul", "rope", "attention", "elementwise", "logits"};
+  double seconds[kOps] = {};
+  int64_t tokens = 0;  // tokens evaluated while profiling
+};
+
+// Batches of at least this many tokens take the batched attention (whole tiles of queries
+// against the cache as matrix products); smaller ones attend token by token.
+inline constexpr int kBatchAttentionMinTokens = 8;
 
 class Forward {
  public:
@@ -61,6 +80,7 @@ class Forward {
     compute::ThreadPool& pool;
     compute::Workspace& ws;
     compute::BatchPath path;
+    ForwardProfile* profile = nullptr;
   };
   // tokens: this batch (1..n_batch ids, already checked < n_vocab); pos0: position of the
   // first; logits rows [out_first, n) are written to `logits` (n_vocab floats each), none when
@@ -119,6 +139,20 @@ class Forward {
   // fn(t) for t in [0, rows), split over the pool when there are enough rows to be worth it.
   template <typename Fn>
   void for_each_row(int rows, Fn&& fn);
+
+  // Adds the time from construction to destruction to ctx_.profile (when set) under `op`.
+  class Timed {
+   public:
+    Timed(const Forward& f, ForwardProfile::Op op);
+    ~Timed();
+    Timed(const Timed&) = delete;
+    Timed& operator=(const Timed&) = delete;
+
+   private:
+    ForwardProfile* profile_;
+    ForwardProfile::Op op_;
+    int64_t start_ns_ = 0;
+  };
 
   const Context& ctx_;
   std::span<const int32_t> tokens_;

@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "engine/quant/kernels.h"
+
 namespace pw::model {
 
 std::string_view kv_type_name(KvType t) { return t == KvType::F16 ? "f16" : "f32"; }
@@ -57,10 +59,10 @@ void KvCache::store(int layer, int pos, const float* k, const float* v) {
     std::memcpy(vd, v, static_cast<size_t>(shape_.v_width) * sizeof(float));
     return;
   }
-  auto* kh = reinterpret_cast<uint16_t*>(kd);
-  auto* vh = reinterpret_cast<uint16_t*>(vd);
-  for (int i = 0; i < shape_.k_width; ++i) kh[i] = fp32_to_fp16(k[i]);
-  for (int i = 0; i < shape_.v_width; ++i) vh[i] = fp32_to_fp16(v[i]);
+  // The F16 kernel (F16C when the CPU has it) rounds to nearest-even like fp32_to_fp16.
+  static const quant::QuantizeRowFn to_f16 = quant::kernels_for(GgmlType::F16)->quantize_row;
+  to_f16(k, kd, shape_.k_width);
+  to_f16(v, vd, shape_.v_width);
 }
 
 }  // namespace pw::model

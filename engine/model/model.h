@@ -87,6 +87,7 @@ struct SessionOptions {
   int threads = 0;            // own pool with this many threads (<= 0: physical cores), unless `pool` is set
   std::shared_ptr<compute::ThreadPool> pool;  // share one pool between sessions (optional)
   compute::BatchPath batch_path = compute::BatchPath::Auto;
+  ForwardProfile* profile = nullptr;  // per-operation times are added here when set (benchmarks)
 };
 
 inline constexpr int kDefaultContext = 4096;
@@ -116,8 +117,13 @@ class Session {
 
  private:
   Session(std::shared_ptr<const Model> model, KvCache kv, ForwardBuffers buffers,
-          std::shared_ptr<compute::ThreadPool> pool, compute::BatchPath path)
-      : model_(std::move(model)), kv_(std::move(kv)), buffers_(std::move(buffers)), pool_(std::move(pool)), path_(path) {}
+          std::shared_ptr<compute::ThreadPool> pool, compute::BatchPath path, ForwardProfile* profile)
+      : model_(std::move(model)),
+        kv_(std::move(kv)),
+        buffers_(std::move(buffers)),
+        pool_(std::move(pool)),
+        path_(path),
+        profile_(profile) {}
 
   std::shared_ptr<const Model> model_;
   KvCache kv_;
@@ -125,6 +131,7 @@ class Session {
   std::shared_ptr<compute::ThreadPool> pool_;
   compute::Workspace ws_;
   compute::BatchPath path_;
+  ForwardProfile* profile_ = nullptr;
   std::vector<float> logits_;
   int n_logit_rows_ = 0;
   int n_past_ = 0;

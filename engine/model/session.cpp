@@ -38,7 +38,8 @@ Result<Session> Session::create(std::shared_ptr<const Model> model, const Sessio
   if (!kv) return kv.error().with_subject(name);
   auto buffers = ForwardBuffers::create(hp, n_batch, n_ctx, pool->size());
   if (!buffers) return buffers.error().with_subject(name);
-  return Session(std::move(model), std::move(*kv), std::move(*buffers), std::move(pool), options.batch_path);
+  return Session(std::move(model), std::move(*kv), std::move(*buffers), std::move(pool), options.batch_path,
+                 options.profile);
 }
 
 Status Session::eval(std::span<const int32_t> tokens, LogitsMode mode) {
@@ -64,7 +65,8 @@ Status Session::eval(std::span<const int32_t> tokens, LogitsMode mode) {
     return Error(ErrorCode::ResourceLimit, name, "cannot allocate logits for " + std::to_string(rows) + " tokens");
   }
 
-  const Forward::Context ctx{hp, model_->weights(), kv_, buffers_, *pool_, ws_, path_};
+  const Forward::Context ctx{hp, model_->weights(), kv_, buffers_, *pool_, ws_, path_, profile_};
+  if (profile_) profile_->tokens += n;
   const int n_batch = buffers_.n_batch;
   for (int64_t start = 0; start < n; start += n_batch) {
     const int count = static_cast<int>(std::min<int64_t>(n_batch, n - start));

@@ -27,6 +27,8 @@
 
 namespace pw::quant {
 
+struct GemmKernels;  // engine/quant/gemm_kernels.h
+
 // src: n values in this type's layout -> dst: n floats.
 using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
 // src: n floats -> dst: this type's layout.
@@ -62,6 +64,10 @@ struct TypeKernels {
   // callers then use vec_dot pair by pair. vec_dot_tile_scalar is the twin tests compare with.
   VecDotTileFn vec_dot_tile = nullptr;
   VecDotTileFn vec_dot_tile_scalar = nullptr;
+  // Prompt-processing panels (gemm_kernels.h): fastest available and the scalar twin. Null for
+  // formats without them (compute::matmul then uses the tiles or dequantize + sgemm).
+  const GemmKernels* gemm = nullptr;
+  const GemmKernels* gemm_scalar = nullptr;
 };
 
 // nullptr when this build cannot compute with the type.

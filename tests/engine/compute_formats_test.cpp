@@ -193,7 +193,10 @@ TEST(ComputeFormats, ProductsMatchTheReferenceForEveryFormatPathAndThreadCount) 
   // Odd row counts, not multiples of any chunk, row block or tile size (150 spans two sgemm
   // tiles and, for 4-bit rows, three vec_dot row blocks). 1 token: matvec; 6: the vec_dot batch
   // path; 40: sgemm (forced, so it is covered even if the crossover constant moves).
-  std::vector<Shape> shapes{{37, 1, BatchPath::VecDot}, {150, 6, BatchPath::VecDot}};
+  // Gemm: the K-quants' panels (others fall back to the tiles), bit-identical to the tiles;
+  // 300 tokens span two token blocks, 21 rows end in a partial panel.
+  std::vector<Shape> shapes{{37, 1, BatchPath::VecDot}, {150, 6, BatchPath::VecDot}, {150, 40, BatchPath::Gemm},
+                            {21, 300, BatchPath::Gemm}};
   if (have_sgemm()) shapes.push_back({150, 40, BatchPath::Sgemm});
   uint32_t seed = 100;
   for (GgmlType type : formats) {
@@ -205,7 +208,7 @@ TEST(ComputeFormats, ProductsMatchTheReferenceForEveryFormatPathAndThreadCount) 
       for (int threads = 1; threads <= 4; ++threads) {
         const std::string what = std::string(type_name(type)) + " " + std::to_string(sh.rows) + "x" +
                                  std::to_string(cols) + " tokens " + std::to_string(sh.tokens) +
-                                 (sgemm ? " sgemm" : " vec_dot") + " threads " + std::to_string(threads);
+                                 (sgemm ? " sgemm" : sh.path == BatchPath::Gemm ? " gemm" : " vec_dot") + " threads " + std::to_string(threads);
         const auto y = run(c, threads, sh.path);
         if (threads == 1) {
           expect_within_reference(c, y, !sgemm && c.mk.weights->vec_dot_type != GgmlType::F32, what);

@@ -1,0 +1,88 @@
+// Batched attention of prompt processing (engine/model/batch_attention.h) against attend_head,
+// the one-query path decoding uses: same cache, every token of a tile and every head of the
+// group, F32 and F16 caches, plain causal, sliding window and soft-capped. Only the order of
+// float additions inside the two products may differ.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "engine/model/batch_attention.h"
+#include "engine/model/blocks.h"
+#include "engine/model/kv_cache.h"
+
+namespace pw::model {
+namespace {
+
+std::vector<float> random_floats(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = nd(rng);
+  return v;
+}
+
+TEST(ModelBatchAttention, TilesMatchOneQueryAttentionForEveryTokenAndHead) {
+  const int hd = 32, n_kv_heads = 2, group = 3, n_head = n_kv_heads * group, n_ctx = 160;
+  const int pos0 = 37, n = 90;  // a batch after 37 cached positions: two tiles, the second partial
+  for (KvType type : {KvType::F32, KvType::F16}) {
+    auto kv = KvCache::create({.n_layer = 2, .n_ctx = n_ctx, .k_width = hd * n_kv_heads, .v_width = hd * n_kv_heads,
+                               .type = type});
+    ASSERT_TRUE(kv.ok());
+    for (int p = 0; p < pos0 + n; ++p) {
+      const auto k = random_floats(hd * n_kv_heads, 100 + p), v = random_floats(hd * n_kv_heads, 900 + p);
+      kv->store(1, p, k.data(), v.data());
+    }
+    const auto q = random_floats(static_cast<size_t>(n) * n_head * hd, 5);
+    std::vector<float> scratch_mem(batch_attention_scratch_floats(n_ctx, hd, hd));
+    const BatchAttentionScratch scratch = batch_attention_scratch(scratch_mem.data(), n_ctx, hd, hd);
+    std::vector<float> scores(n_ctx), v_tmp(hd);
+    std::vector<uint16_t> q16(hd);
+    const AttentionScratch one{scores.data(), q16.data(), v_tmp.data()};
+    for (auto [window, cap] : {std::pair{0, 0.0f}, std::pair{20, 0.0f}, std::pair{0, 3.0f}}) {
+      const AttentionParams p{.head_dim_k = hd, .head_dim_v = hd, .kq_scale = 0.2f, .softcap = cap, .window = window};
+      std::vector<float> att(static_cast<size_t>(n) * n_head * hd, -99.0f);
+      for (int t0 = 0; t0 < n; t0 += kAttentionTileTokens)
+        for (int kv_head = 0; kv_head < n_kv_heads; ++kv_head)
+          attend_tile(q.data(), static_cast<size_t>(n_head) * hd, t0, std::min(n, t0 + kAttentionTileTokens), pos0, *kv,
+                      1, kv_head, group, p, scratch, att.data(), static_cast<size_t>(n_head) * hd);
+      std::vector<float> want(hd);
+      for (int t = 0; t < n; ++t)
+        for (int head = 0; head < n_head; ++head) {
+          attend_head(q.data() + (static_cast<size_t>(t) * n_head + head) * hd, *kv, 1, head / group, pos0 + t, p, one,
+                      want.data());
+          const float* got = att.data() + (static_cast<size_t>(t) * n_head + head) * hd;
+          for (int d = 0; d < hd; ++d)
+            ASSERT_NEAR(got[d], want[d], 2e-5f) << kv_type_name(type) << " window " << window << " cap " << cap
+                                                << " token " << t << " head " << head << " dim " << d;
+        }
+    }
+  }
+}
+
+// A wrong mask (here: a window cutting off the older half) moves outputs by far more than the
+// tolerance above.
+TEST(ModelBatchAttention, ToleranceIsFarBelowTheEffectOfAWrongMask) {
+  const int hd = 32, n_ctx = 64;
+  auto kv = KvCache::create({.n_layer = 1, .n_ctx = n_ctx, .k_width = hd, .v_width = hd, .type = KvType::F32});
+  ASSERT_TRUE(kv.ok());
+  for (int p = 0; p < n_ctx; ++p) {
+    const auto k = random_floats(hd, 300 + p), v = random_floats(hd, 700 + p);
+    kv->store(0, p, k.data(), v.data());
+  }
+  const auto q = random_floats(hd, 9);
+  std::vector<float> scores(n_ctx), v_tmp(hd), a(hd), b(hd);
+  std::vector<uint16_t> q16(hd);
+  const AttentionScratch one{scores.data(), q16.data(), v_tmp.data()};
+  const AttentionParams p{.head_dim_k = hd, .head_dim_v = hd, .kq_scale = 0.2f};
+  AttentionParams windowed = p;
+  windowed.window = 20;
+  attend_head(q.data(), *kv, 0, 0, 40, p, one, a.data());
+  attend_head(q.data(), *kv, 0, 0, 40, windowed, one, b.data());
+  float diff = 0;
+  for (int d = 0; d < hd; ++d) diff = std::max(diff, std::abs(a[d] - b[d]));
+  EXPECT_GT(diff, 50 * 2e-5f);
+}
+
+}  // namespace
+}  // namespace pw::model
