@@ -56,6 +56,21 @@ inline __m256i bits_to_bytes_32(const uint8_t* qh) {
   return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
 }
 
+// Software prefetch for the weight-row streams of a tile (tile_kernels_avx2.cpp,
+// k_tile_kernels_avx2.cpp): where to prefetch, from a row's start, when the stream is at byte
+// `pos` of a row of `row_bytes` bytes. Past the row's end the stream continues `next_tile`
+// bytes further on (the same row of the caller's next tile, kTileRows rows down), so a new
+// tile does not start on cold rows. With 2048-column rows a tile's rows are only 1-2 KiB
+// (Q4_K) and the prefetch distance is a large part of a row: stopping at the row's end left a
+// quarter to a half of every new tile's bytes un-prefetched. The offset is the same for all
+// rows of a tile (computed once per block); prefetching an address past the matrix is harmless
+// (a hint, never dereferenced).
+inline size_t row_stream_offset(size_t pos, size_t row_bytes, size_t next_tile) {
+  return pos < row_bytes ? pos : pos + (next_tile - row_bytes);
+}
+
+inline void prefetch(const uint8_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
+
 // Sum over pairs-of-pairs of unsigned x (0..255) times signed y: 8 int32 lanes, lane k holding
 // x[4k..4k+3] . y[4k..4k+3]. Exact as long as every adjacent pair product sum fits int16
 // (|x| <= 128 and |y| <= 128 with x*y pair sums <= 32767 in magnitude); callers ensure it.

@@ -56,6 +56,20 @@ inline __m128i unpack_scales_mins_k4_sse(const uint8_t* packed) {
                        static_cast<int>(sc_lo));
 }
 
+// The same as unpack_scales_mins_k4_sse in 7 vector instructions instead of ~20 scalar ones
+// plus inserts (it runs once per super-block and row in the decode tiles). Reads 16 bytes at
+// `packed`: only for the scales field of a block (the quants follow it in the same block).
+inline __m128i unpack_scales_mins_k4_vec(const uint8_t* packed) {
+  const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(packed));  // words w0 w1 w2 (w3)
+  // [w0, w2, w1, w2 >> 4] & [3F, 0F, 3F, 0F]: the low bits of scales 0..3, 4..7, mins 0..3, 4..7
+  const __m128i a = _mm_srlv_epi32(_mm_shuffle_epi32(raw, _MM_SHUFFLE(2, 1, 2, 0)), _mm_setr_epi32(0, 0, 0, 4));
+  const __m128i lo = _mm_and_si128(a, _mm_setr_epi32(0x3F3F3F3F, 0x0F0F0F0F, 0x3F3F3F3F, 0x0F0F0F0F));
+  // [-, w0 >> 2, -, w1 >> 2] & 30: the top two bits of scales / mins 4..7
+  const __m128i b = _mm_srli_epi32(_mm_shuffle_epi32(raw, _MM_SHUFFLE(1, 1, 0, 0)), 2);
+  const __m128i hi = _mm_and_si128(b, _mm_setr_epi32(0, 0x30303030, 0, 0x30303030));
+  return _mm_or_si128(lo, hi);
+}
+
 // Q3_K: 12 packed bytes -> 16 int8 scales with the +32 bias removed.
 // Same bit positions as unpack_scales_q3_K, done on 32-bit words.
 inline __m128i unpack_scales_q3_K_sse(const uint8_t* packed) {

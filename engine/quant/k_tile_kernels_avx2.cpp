@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "engine/quant/k_quants.h"
+#include "engine/quant/avx2_helpers.h"
 #include "engine/quant/k_quants_avx2_common.h"
 #include "engine/quant/tile_kernels.h"
 
@@ -28,10 +29,15 @@ inline __m256i scaled_dot(__m256i q, __m256i a, __m256i scales) {
   return _mm256_madd_epi16(_mm256_maddubs_epi16(q, a), scales);
 }
 
-template <typename Block>
-inline void prefetch_block(const Block* b) {
-  const char* p = reinterpret_cast<const char*>(b) + kPrefetch;
-  for (size_t off = 0; off < sizeof(Block); off += 64) _mm_prefetch(p + off, _MM_HINT_T0);
+// The cache lines of the block kPrefetch bytes after super-block b of each row of the tile
+// (continuing into the caller's next tile past the rows' end: avx2::row_stream_offset).
+template <typename Block, int NR>
+inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes, size_t next_tile) {
+  const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
+  #pragma GCC unroll 4
+  for (int r = 0; r < NR; ++r)
+    #pragma GCC unroll 4
+    for (size_t off = 0; off < sizeof(Block); off += 64) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf + off);
 }
 
 template <int NR, int NT>
@@ -46,6 +52,7 @@ inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
 template <bool kFive, int NR, int NT>
 void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB), next_tile = kTileRows * ws;
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bit4 = _mm256_set1_epi8(0x10);
   // Bytes 8..15 (the mins) each twice: one int16 per 16-value group of activations.
@@ -57,20 +64,28 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
     for (auto& v : row) v = _mm256_setzero_ps();
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const WB* x[NR];
-    __m256i scales[NR], mins[NR];
+    __m256i scales[NR];
     [[maybe_unused]] __m256i qh[NR];
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
-      prefetch_block(x[r]);
-      const __m128i sc_mn = avx2::unpack_scales_mins_k4_sse(x[r]->scales);
-      scales[r] = avx2::dup_lane0(_mm256_cvtepu8_epi16(sc_mn));
-      mins[r] = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(sc_mn, dup_mins));
-      if constexpr (kFive) qh[r] = load32(x[r]->qh);
-    }
     const BlockQ8K* yb[NT];
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
+    prefetch_blocks<WB, NR>(w, ws, b, row_bytes, next_tile);
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) {
+      x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
+      const __m128i sc_mn = avx2::unpack_scales_mins_k4_vec(x[r]->scales);
+      scales[r] = avx2::dup_lane0(_mm256_cvtepu8_epi16(sc_mn));
+      if constexpr (kFive) qh[r] = load32(x[r]->qh);
+      // The mins term first, so its registers are free for the sub-block loop (with 4 rows the
+      // mins, scales, sums and accumulators did not all fit in 16 registers).
+      const __m256i mins = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(sc_mn, dup_mins));
+      const float dmin = _cvtsh_ss(x[r]->dmin);
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) {
+        const __m256i msum = _mm256_madd_epi16(mins, load32(yb[t]->bsums));
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(-dmin * yb[t]->d), _mm256_cvtepi32_ps(msum), acc[r][t]);
+      }
+    }
     __m256i isum[NR][NT];
     #pragma GCC unroll 4
     for (auto& row : isum)
@@ -101,13 +116,9 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const float d = _cvtsh_ss(x[r]->d);
-      const float dmin = _cvtsh_ss(x[r]->dmin);
       #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t) {
-        const __m256i msum = _mm256_madd_epi16(mins[r], load32(yb[t]->bsums));
+      for (int t = 0; t < NT; ++t)
         acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(-dmin * yb[t]->d), _mm256_cvtepi32_ps(msum), acc[r][t]);
-      }
     }
   }
   store<NR, NT>(acc, y, ys);
@@ -115,6 +126,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
 
 template <int NR, int NT>
 void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K), next_tile = kTileRows * ws;
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bits45 = _mm256_set1_epi8(0x30);
   const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);
@@ -127,10 +139,10 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const BlockQ6K* x[NR];
     __m256i sc16[NR];
+    prefetch_blocks<BlockQ6K, NR>(w, ws, b, row_bytes, next_tile);
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
-      prefetch_block(x[r]);
       sc16[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
     }
     const BlockQ8K* yb[NT];
