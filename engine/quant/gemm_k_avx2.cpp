@@ -9,8 +9,8 @@
 //
 // Inner loop per super-block, chunk and (row, token): maddubs(codes, acts) -> madd(scales) ->
 // add, in the same int32 lanes as the tiles; once per super-block and pair the lanes are
-// converted and added with one FMA by d_w * d_a (Q4_K/Q5_K: a second FMA for the mins by
-// -dmin_w * d_a), as the tiles do, so the results are bit-identical to theirs.
+// converted and added with one FMA by d_w * d_a (Q4_K/Q5_K: after an FMA for the mins by
+// -dmin_w * d_a), in the tiles' order, so the results are bit-identical to theirs.
 #include <immintrin.h>
 
 #include <cstring>
@@ -171,11 +171,12 @@ inline void run_tokens(int64_t nb, const PanelBlock* P, int nr, const uint8_t* a
     for (int r = 0; r < R; ++r)
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) {
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(pb.d[r] * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
+        // Mins first, then the scaled sums: the order the tiles add them in (bit-identical).
         if constexpr (kSeparateMins) {
           const __m256i msum = _mm256_madd_epi16(loada(pb.mins[r]), load32(yb[t]->bsums));
           acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(pb.dmin[r] * yb[t]->d), _mm256_cvtepi32_ps(msum), acc[r][t]);
         }
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(pb.d[r] * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
       }
   }
   for (int t = 0; t < NT; ++t)
