@@ -155,8 +155,9 @@ void AppController::connectIngest() {
   });
   connect(ingest_, &IngestWorker::runFinished, this, [this](const IngestSummary& summary) {
     if (!summary.messages.isEmpty()) {
-      showError({tr("%n document(s) could not be read; the others were added.", nullptr,
-                    static_cast<int>(summary.messages.size())),
+      const auto n = summary.messages.size();
+      showError({n == 1 ? tr("1 document could not be read; the others were added.")
+                        : tr("%1 documents could not be read; the others were added.").arg(n),
                  summary.messages.join('\n')});
     }
     for (const auto& path : summary.encrypted)
@@ -460,7 +461,11 @@ void AppController::showError(const UserError& error) {
 }
 
 void AppController::askForPassword() {
-  if (password_queue_.isEmpty() || window_->findChild<QInputDialog*>("passwordDialog")) return;
+  if (password_queue_.isEmpty()) return;
+  // One prompt at a time. An answered prompt may linger until its deferred delete, so only a
+  // visible one counts.
+  for (auto* open : window_->findChildren<QInputDialog*>("passwordDialog"))
+    if (open->isVisible()) return;
   const QString path = password_queue_.takeFirst();
   auto* dialog = new QInputDialog(window_);
   dialog->setObjectName("passwordDialog");

@@ -523,7 +523,7 @@ void ChatPanel::updateCollectionsText() {
   for (QAction* a : collections_menu_->actions()) total += a->isCheckable();
   const QString text = checked.isEmpty() || checked.size() == total
                            ? tr("All collections")
-                           : tr("%n collection(s)", nullptr, static_cast<int>(checked.size()));
+                           : (checked.size() == 1 ? tr("1 collection") : tr("%1 collections").arg(checked.size()));
   collections_->setText(text);
   collections_->setAccessibleDescription(tr("This chat searches: %1").arg(text));
 }

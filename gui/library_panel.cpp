@@ -101,6 +101,7 @@ LibraryPanel::LibraryPanel(QWidget* parent) : QFrame(parent) {
   details_ = new QLabel(this);
   details_->setObjectName("documentDetails");
   details_->setAccessibleName(tr("Document details"));
+  details_->setAccessibleDescription(tr("Status, pages, size and the reason for any problem of the selected document"));
   details_->setWordWrap(true);
   details_->setTextFormat(Qt::RichText);
   details_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
