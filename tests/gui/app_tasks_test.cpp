@@ -463,46 +463,64 @@ class AppTasksTest : public QObject {
   }
 
   void aModelThatFailsToLoadSaysSoWithDetails() {
-    // A damaged copy: the header (name, sizes) reads fine, the weights are cut short.
     QFile whole(stories_model());
     QVERIFY(whole.open(QIODevice::ReadOnly));
     const QByteArray bytes = whole.readAll();
-    const QString damaged = dir_.filePath("models/damaged-stories.gguf");
+    // A cut-short download: found damaged while listing, shown greyed out with the reason.
+    const QString truncated = dir_.filePath("models/cut-short.gguf");
+    // A file whose header reads fine but whose tokenizer is missing (the key renamed, same
+    // length so every offset stays): it fails only when loaded.
+    const QString broken = dir_.filePath("models/no-tokenizer.gguf");
     {
-      QFile f(damaged);
+      QFile f(truncated);
       QVERIFY(f.open(QIODevice::WriteOnly));
       f.write(bytes.left(bytes.size() * 3 / 4));
+      QByteArray renamed = bytes;
+      const qsizetype at = renamed.indexOf("tokenizer.ggml.tokens");
+      QVERIFY(at > 0);
+      renamed[at + qsizetype(sizeof("tokenizer.ggml.tokens")) - 2] = 'z';
+      QFile g(broken);
+      QVERIFY(g.open(QIODevice::WriteOnly));
+      g.write(renamed);
     }
     QSignalSpy listed(app_, &pw::gui::AppController::modelsRefreshed);
     app_->refreshModels();
     QVERIFY(listed.wait(10000));
     auto* combo = find<QComboBox>(*window_, "modelCombo");
-    const int row = combo->findData(damaged);
-    QVERIFY2(row > 0, "the damaged model is listed");
-    const QString tip = combo->itemData(row, Qt::ToolTipRole).toString();
+    auto enabled = [&](int row) { return bool(combo->model()->flags(combo->model()->index(row, 0)) & Qt::ItemIsEnabled); };
 
+    const int cut = combo->findData(truncated);
+    QVERIFY2(cut > 0, "the cut-short model is listed");
+    QVERIFY(!enabled(cut));
+    QVERIFY(combo->itemText(cut).contains("damaged"));
+    QVERIFY2(combo->itemData(cut, Qt::ToolTipRole).toString().contains("damaged"),
+             qPrintable(combo->itemData(cut, Qt::ToolTipRole).toString()));
+
+    const int row = combo->findData(broken);
+    QVERIFY2(row > 0, "the model without tokenizer is listed");
+    QVERIFY(enabled(row));
     QSignalSpy failed(app_, &pw::gui::AppController::modelLoadFailed);
     QSignalSpy errors(app_, &pw::gui::AppController::errorShown);
-    if (combo->model()->flags(combo->model()->index(row, 0)) & Qt::ItemIsEnabled) {
-      // Listed as usable: choosing it fails with a message, and the app carries on without it.
-      combo->setCurrentIndex(row);
-      emit combo->activated(row);
-      QVERIFY(failed.wait(30000));
-      QTRY_VERIFY(errors.count() >= 1);
-      const auto error = errors.back().at(0).value<pw::gui::UserError>();
-      QVERIFY2(error.summary.contains("damaged-stories.gguf"), qPrintable(error.summary));
-      QVERIFY(!error.details.isEmpty());
-      auto* box = wait_for_dialog<QMessageBox>("errorMessage");
-      QVERIFY(box);
-      QCOMPARE(box->detailedText(), error.details);
-      box->accept();
-      QVERIFY(app_->loadedModel().isEmpty());
-      QVERIFY(combo->currentData().toString() != damaged);
-    } else {
-      // Found damaged while listing: shown greyed out with the reason.
-      QVERIFY2(tip.contains("damaged", Qt::CaseInsensitive), qPrintable(tip));
-    }
-    QVERIFY(QFile::remove(damaged));
+    combo->setCurrentIndex(row);
+    emit combo->activated(row);
+    QVERIFY(failed.wait(30000));
+    QCOMPARE(failed.at(0).at(0).toString(), broken);
+    QTRY_VERIFY(errors.count() >= 1);
+    const auto error = errors.back().at(0).value<pw::gui::UserError>();
+    QVERIFY2(error.summary.contains("no-tokenizer.gguf") && error.summary.contains("could not be loaded"),
+             qPrintable(error.summary));
+    QVERIFY(!error.details.isEmpty());
+    auto* box = wait_for_dialog<QMessageBox>("errorMessage");
+    QVERIFY(box);
+    QCOMPARE(box->text(), error.summary);
+    QCOMPARE(box->detailedText(), error.details);
+    box->accept();
+    // The app carries on without a model: the note says what happened, answers quote.
+    QVERIFY(app_->loadedModel().isEmpty());
+    QVERIFY(combo->currentData().toString() != broken);
+    QCOMPARE(find<QLabel>(*window_, "modelNote")->text(), error.summary);
+    QVERIFY(QFile::remove(truncated));
+    QVERIFY(QFile::remove(broken));
   }
 
   void theFinishedAnswerIsAnnouncedToScreenReaders() {

@@ -26,8 +26,8 @@ TEST(StoreChats, ChatsMessagesAndSourcesRoundTrip) {
 
   ASSERT_TRUE(store.add_message(*chat, "user", "How many days carry over?").ok());
   std::vector<MessageSource> sources = {
-      {1, chunks[0].id, doc, "/d/leave.pdf", "Leave", 1, 1, "Leave chunk 0"},
-      {2, chunks[2].id, doc, "/d/leave.pdf", "Leave", 3, 3, "Leave chunk 2"}};
+      {1, chunks[0].id, doc, "/d/leave.pdf", "Leave", 1, 1, "Leave chunk 0", ""},
+      {2, chunks[2].id, doc, "/d/leave.pdf", "Leave", 3, 3, "Leave chunk 2", ""}};
   auto answer = store.add_message(*chat, "assistant", "Five days [1][2].", "qwen2.5-0.5b", sources);
   ASSERT_TRUE(answer.ok()) << answer.error().describe();
 
@@ -79,11 +79,11 @@ TEST(StoreChats, BadMessagesAreRejectedWithoutPartialWrites) {
   int64_t chat = *store.create_chat("c");
   EXPECT_EQ(store.add_message(chat, "robot", "hi").error().code(), ErrorCode::InvalidArgument);
   EXPECT_EQ(store.add_message(9999, "user", "hi").error().code(), ErrorCode::NotFound);
-  std::vector<MessageSource> dup = {{1, std::nullopt, std::nullopt, "/a", "A", 1, 1, "x"},
-                                    {1, std::nullopt, std::nullopt, "/b", "B", 2, 2, "y"}};
+  std::vector<MessageSource> dup = {{1, std::nullopt, std::nullopt, "/a", "A", 1, 1, "x", ""},
+                                    {1, std::nullopt, std::nullopt, "/b", "B", 2, 2, "y", ""}};
   EXPECT_EQ(store.add_message(chat, "assistant", "[1]", "m", dup).error().code(), ErrorCode::InvalidArgument);
   // Sources pointing at ids that do not exist are kept with empty ids.
-  std::vector<MessageSource> dangling = {{1, 12345, 678, "/gone.pdf", "Gone", 4, 5, "old"}};
+  std::vector<MessageSource> dangling = {{1, 12345, 678, "/gone.pdf", "Gone", 4, 5, "old", ""}};
   ASSERT_TRUE(store.add_message(chat, "assistant", "[1]", "m", dangling).ok());
   auto msgs = *store.messages(chat);
   ASSERT_EQ(msgs.size(), 1u);

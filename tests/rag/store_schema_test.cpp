@@ -125,7 +125,7 @@ TEST(StoreSchema, UpgradesAVersionOneFileKeepingItsData) {
   EXPECT_EQ((*msgs)[0].model, "");
 
   // New features work on the upgraded file.
-  pw::rag::MessageSource source{1, chunk->id, 7, "/docs/leave.pdf", "Leave policy", 2, 2, "Carry-over rules"};
+  pw::rag::MessageSource source{1, chunk->id, 7, "/docs/leave.pdf", "Leave policy", 2, 2, "Carry-over rules", ""};
   ASSERT_TRUE(store->add_message(3, "assistant", "See [1].", "tiny", std::span(&source, 1)).ok());
   ASSERT_TRUE(store->set_setting("k", "v").ok());
 }
