@@ -41,6 +41,7 @@ void register_types() {
   qRegisterMetaType<ModelEntry>();
   qRegisterMetaType<QVector<ModelEntry>>();
   qRegisterMetaType<AppSettings>();
+  qRegisterMetaType<QVector<qint64>>();
 }
 
 }  // namespace
@@ -154,8 +155,9 @@ void AppController::connectIngest() {
   });
   connect(ingest_, &IngestWorker::runFinished, this, [this](const IngestSummary& summary) {
     if (!summary.messages.isEmpty()) {
-      showError({tr("%n document(s) could not be read; the others were added.", nullptr,
-                    static_cast<int>(summary.messages.size())),
+      const auto n = summary.messages.size();
+      showError({n == 1 ? tr("1 document could not be read; the others were added.")
+                        : tr("%1 documents could not be read; the others were added.").arg(n),
                  summary.messages.join('\n')});
     }
     for (const auto& path : summary.encrypted)
@@ -198,8 +200,10 @@ void AppController::connectEngine() {
   connect(engine_, &EngineWorker::chatSaved, this, [this](qint64, qint64 chat_id) { chat_id_ = chat_id; });
   connect(engine_, &EngineWorker::chatsListed, this,
           [this](const QVector<ChatEntry>& chats) { window_->libraryPanel()->setChats(chats, chat_id_); });
-  connect(engine_, &EngineWorker::chatLoaded, this, [chat, sources, this](qint64 chat_id, const QVector<ChatTurn>& turns) {
+  connect(engine_, &EngineWorker::chatLoaded, this,
+          [chat, sources, this](qint64 chat_id, const QVector<ChatTurn>& turns, const QVector<qint64>& collections) {
     chat_id_ = chat_id;
+    chat->setCheckedCollections(collections);
     chat->setTurns(turns);
     sources->clear();
     if (!turns.isEmpty()) sources->setSources(turns.back().answer.sources);
@@ -210,9 +214,9 @@ void AppController::connectEngine() {
     bool any = false;
     for (const auto& m : models_) any = any || (!m.is_embedding && m.error.empty());
     if (!any) {
-      chat->setModelState(tr("No language model yet. A model writes answers in its own words from the passages it "
-                             "finds; import one (a .gguf file) with File \u203a Import Model File\u2026. Until then, "
-                             "search works and answers quote your documents directly."));
+      chat->setModelState(tr("No language model yet: search works, and answers quote your documents directly. A "
+                             "model writes answers in its own words from the passages it finds; to add one, choose "
+                             "File \u203a Import Model File\u2026 and pick a .gguf file."));
     }
     emit modelsRefreshed();
     // The model chosen last time is loaded again (if it is still there and fits).
@@ -264,6 +268,12 @@ void AppController::connectWindow() {
   connect(chat, &ChatPanel::regenerateRequested, this, &AppController::regenerate);
   connect(chat, &ChatPanel::exportRequested, this, &AppController::chooseExportFile);
   connect(chat, &ChatPanel::modelChosen, this, &AppController::chooseModel);
+  connect(chat, &ChatPanel::collectionsChosen, this, [this](const QVector<qint64>& ids) {
+    // A saved chat keeps its choice; a new one gets it with its first answer.
+    if (chat_id_ > 0)
+      QMetaObject::invokeMethod(engine_, [w = engine_, id = chat_id_, ids] { w->setChatCollections(id, ids); },
+                                Qt::QueuedConnection);
+  });
   connect(chat, &ChatPanel::citationClicked, this, [this, sources](const ShownSource& s) {
     window_->revealSources();
     sources->showSource(s);
@@ -342,6 +352,7 @@ void AppController::newChat() {
   ++request_;  // whatever is still arriving belongs to the old chat
   chat_id_ = 0;
   window_->chatPanel()->clearConversation();
+  window_->chatPanel()->setCheckedCollections({});  // a new chat searches everything
   window_->sourcesPanel()->clear();
   QMetaObject::invokeMethod(engine_, [w = engine_] { w->listChats(); }, Qt::QueuedConnection);
 }
@@ -450,17 +461,29 @@ void AppController::showError(const UserError& error) {
 }
 
 void AppController::askForPassword() {
-  if (password_queue_.isEmpty() || window_->findChild<QInputDialog*>("passwordDialog")) return;
+  if (password_queue_.isEmpty()) return;
+  // One prompt at a time. An answered prompt may linger until its deferred delete, so only a
+  // visible one counts.
+  for (auto* open : window_->findChildren<QInputDialog*>("passwordDialog"))
+    if (open->isVisible()) return;
   const QString path = password_queue_.takeFirst();
   auto* dialog = new QInputDialog(window_);
   dialog->setObjectName("passwordDialog");
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->setWindowTitle(tr("Password Needed"));
-  dialog->setLabelText(tr("\u201C%1\u201D is protected by a password. Enter it to add the document:")
-                           .arg(QFileInfo(path).fileName()));
+  // A password that was just tried and did not open the file: say so, then ask again.
+  const bool retry = password_tried_.remove(path);
+  dialog->setLabelText(retry ? tr("That password did not open \u201C%1\u201D. Check it (capital letters count) and "
+                                  "try again:")
+                                   .arg(QFileInfo(path).fileName())
+                             : tr("\u201C%1\u201D is protected by a password. Enter it to add the document:")
+                                   .arg(QFileInfo(path).fileName()));
+  dialog->setAccessibleName(tr("Password needed"));
+  dialog->setAccessibleDescription(dialog->labelText());
   dialog->setTextEchoMode(QLineEdit::Password);
   const QString collection = password_collection_.isEmpty() ? tr(kDefaultCollection) : password_collection_;
   connect(dialog, &QInputDialog::textValueSelected, this, [this, path, collection](const QString& password) {
+    password_tried_.insert(path);
     indexing_collection_ = collection;
     QMetaObject::invokeMethod(
         ingest_, [w = ingest_, collection, path, password] { w->addPaths(collection, {path}, {password}); },

@@ -109,6 +109,7 @@ class AppController : public QObject {
   bool indexing_ = false;
   QStringList password_queue_;     // encrypted documents waiting for a password
   QString password_collection_;
+  QSet<QString> password_tried_;   // a password was just given for these (a wrong one asks again)
   qint64 request_ = 0;
   qint64 chat_id_ = 0;
   QString last_question_;

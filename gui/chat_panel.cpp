@@ -451,7 +451,19 @@ void ChatPanel::setModels(const std::vector<ModelEntry>& models, const QString& 
   models_->addItem(tr("No model (quote the documents)"), QString());
   models_->setItemData(0, tr("Answers are the best passages themselves, quoted with their page"), Qt::ToolTipRole);
   for (const auto& m : models) {
-    if (m.is_embedding || !m.error.empty()) continue;
+    if (m.is_embedding) continue;
+    if (!m.error.empty()) {
+      // Listed greyed out with the reason, so a damaged download does not just vanish.
+      const int row = models_->count();
+      models_->addItem(tr("%1 (damaged, cannot be used)").arg(QString::fromStdString(m.file_name)),
+                       QString::fromStdString(m.path));
+      models_->setItemData(row, 0, Qt::UserRole - 1);
+      models_->setItemData(row,
+                           tr("This file is damaged or is not a model Pagewise can use: %1")
+                               .arg(QString::fromStdString(m.error)),
+                           Qt::ToolTipRole);
+      continue;
+    }
     QString label = QString::fromStdString(m.name);
     if (!m.tier.empty()) label += QString(" \u2014 %1 (%2)").arg(tr(m.tier.c_str()), QString::fromStdString(m.quantization));
     else if (!m.quantization.empty()) label += QString(" (%1)").arg(QString::fromStdString(m.quantization));
@@ -483,22 +495,37 @@ void ChatPanel::setCollections(const QVector<QPair<qint64, QString>>& collection
   for (QAction* a : collections_menu_->actions())
     if (a->isCheckable() && !a->isChecked()) unchecked.insert(a->data().toLongLong());
   collections_menu_->clear();
-  auto update_text = [this] {
-    const auto checked = checkedCollections();
-    int total = 0;
-    for (QAction* a : collections_menu_->actions()) total += a->isCheckable();
-    collections_->setText(checked.isEmpty() || checked.size() == total
-                              ? tr("All collections")
-                              : tr("%n collection(s)", nullptr, static_cast<int>(checked.size())));
-  };
   for (const auto& [id, name] : collections) {
     QAction* a = collections_menu_->addAction(name);
     a->setCheckable(true);
     a->setChecked(!unchecked.contains(id));
     a->setData(id);
-    connect(a, &QAction::toggled, this, update_text);
+    connect(a, &QAction::toggled, this, [this] {
+      updateCollectionsText();
+      emit collectionsChosen(checkedCollections());
+    });
   }
-  update_text();
+  updateCollectionsText();
+}
+
+void ChatPanel::setCheckedCollections(const QVector<qint64>& ids) {
+  for (QAction* a : collections_menu_->actions()) {
+    if (!a->isCheckable()) continue;
+    const QSignalBlocker block(a);
+    a->setChecked(ids.isEmpty() || ids.contains(a->data().toLongLong()));
+  }
+  updateCollectionsText();
+}
+
+void ChatPanel::updateCollectionsText() {
+  const auto checked = checkedCollections();
+  int total = 0;
+  for (QAction* a : collections_menu_->actions()) total += a->isCheckable();
+  const QString text = checked.isEmpty() || checked.size() == total
+                           ? tr("All collections")
+                           : (checked.size() == 1 ? tr("1 collection") : tr("%1 collections").arg(checked.size()));
+  collections_->setText(text);
+  collections_->setAccessibleDescription(tr("This chat searches: %1").arg(text));
 }
 
 QVector<qint64> ChatPanel::checkedCollections() const {

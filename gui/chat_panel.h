@@ -62,6 +62,8 @@ class ChatPanel : public QFrame {
   // "Make a smaller copy" of the selected model: progress 0..1, or < 0 when not copying.
   void showCopyProgress(double fraction);
   QVector<qint64> checkedCollections() const;  // empty: all
+  // Shows the choice of a reopened chat (empty: all); does not emit collectionsChosen.
+  void setCheckedCollections(const QVector<qint64>& ids);
   // Exact search: list every matching passage instead of answering.
   bool exactSearch() const;
 
@@ -77,6 +79,8 @@ class ChatPanel : public QFrame {
   // Make a smaller copy of the model at `path` with quantization `target` ("Q4_K_M", ...).
   void smallerCopyRequested(const QString& path, const QString& target);
   void cancelCopyRequested();
+  // The user changed the collections this chat searches (empty: all).
+  void collectionsChosen(const QVector<qint64>& ids);
 
  private:
   void submit();
@@ -86,6 +90,7 @@ class ChatPanel : public QFrame {
   void openLink(const QUrl& url);
   void announce(const QString& text);
   void changeEvent(QEvent* event) override;
+  void updateCollectionsText();
 
   QStackedWidget* stack_ = nullptr;
   QTextBrowser* transcript_ = nullptr;

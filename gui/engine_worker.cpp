@@ -214,22 +214,36 @@ void EngineWorker::save(const AskRequest& request, const ShownAnswer& answer) {
       return;
     }
     chat_id = *created;
+    // The collections this chat searches are kept with it (empty: all).
+    std::vector<int64_t> ids(request.collections.begin(), request.collections.end());
+    if (auto status = store_->set_chat_collections(chat_id, ids); !status)
+      pw::log::warn("chat collections not saved: {}", status.error().describe());
   }
   auto user = store_->add_message(chat_id, "user", request.question.toStdString());
-  std::vector<rag::MessageSource> sources;
+  rag::MessageRecord m;
+  m.role = "assistant";
+  m.content = answer.text.toStdString();
+  m.model = answer.model.toStdString();
+  m.quantization = answer.quantization.toStdString();
   for (const auto& s : answer.sources) {
-    rag::MessageSource m;
-    m.number = s.number;
-    if (s.chunk_id) m.chunk_id = s.chunk_id;
-    if (s.document_id) m.document_id = s.document_id;
-    m.document_path = s.path.toStdString();
-    m.document_title = s.title.toStdString();
-    m.page_start = s.highlight_page > 0 ? s.highlight_page : s.page_start;
-    m.page_end = std::max(m.page_start, s.page_end);
-    m.excerpt = s.highlight_text.toStdString();
-    sources.push_back(std::move(m));
+    rag::MessageSource source;
+    source.number = s.number;
+    if (s.chunk_id) source.chunk_id = s.chunk_id;
+    if (s.document_id) source.document_id = s.document_id;
+    source.document_path = s.path.toStdString();
+    source.document_title = s.title.toStdString();
+    source.page_start = s.highlight_page > 0 ? s.highlight_page : s.page_start;
+    source.page_end = std::max(source.page_start, s.page_end);
+    source.excerpt = s.highlight_text.toStdString();
+    source.heading_path = s.heading_path.toStdString();
+    m.sources.push_back(std::move(source));
   }
-  auto assistant = store_->add_message(chat_id, "assistant", answer.text.toStdString(), answer.model.toStdString(), sources);
+  for (const auto& s : answer.sentences) {
+    rag::MessageSentence sentence{s.text.toStdString(), s.supported, {}};
+    for (const auto& f : s.unsupported_facts) sentence.unsupported_facts.push_back(f.toStdString());
+    m.sentences.push_back(std::move(sentence));
+  }
+  auto assistant = store_->add_message(chat_id, m);
   if (!user || !assistant) pw::log::warn("chat message not saved");
   emit chatSaved(request.id, chat_id);
   listChats();
@@ -319,6 +333,12 @@ void EngineWorker::loadChat(qint64 chat_id) {
       ShownAnswer& a = turns.back().answer;
       a.text = q(m.content);
       a.model = q(m.model);
+      a.quantization = q(m.quantization);
+      for (const auto& sentence : m.sentences) {
+        ShownSentence shown{q(sentence.text), sentence.supported, {}};
+        for (const auto& f : sentence.unsupported_facts) shown.unsupported_facts << q(f);
+        a.sentences.push_back(shown);
+      }
       a.mode = m.sources.empty()      ? ShownAnswer::Mode::NotFound
                : m.model.empty()      ? ShownAnswer::Mode::Extractive
                                       : ShownAnswer::Mode::Generated;
@@ -334,13 +354,24 @@ void EngineWorker::loadChat(qint64 chat_id) {
         shown.page_end = s.page_end;
         shown.highlight_page = s.page_start;
         shown.highlight_text = q(s.excerpt);
+        shown.heading_path = q(s.heading_path);
         shown.text = shown.highlight_text;
         a.sources.push_back(shown);
       }
       mark_cited(a);
     }
   }
-  emit chatLoaded(chat_id, turns);
+  QVector<qint64> collections;
+  if (auto ids = store_->chat_collections(chat_id))
+    for (int64_t id : *ids) collections.push_back(id);
+  emit chatLoaded(chat_id, turns, collections);
+}
+
+void EngineWorker::setChatCollections(qint64 chat_id, const QVector<qint64>& collections) {
+  if (!store_ || chat_id <= 0) return;
+  std::vector<int64_t> ids(collections.begin(), collections.end());
+  if (auto status = store_->set_chat_collections(chat_id, ids); !status)
+    pw::log::warn("chat collections not saved: {}", status.error().describe());
 }
 
 void EngineWorker::deleteChat(qint64 chat_id) {

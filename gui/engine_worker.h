@@ -11,7 +11,9 @@
 //
 // Order for one request id: sourcesFound once, textArrived any number of times, then exactly
 // one of answered / failed / stopped. Each answered question is saved in the library's chat
-// (created on the first question) and chatSaved() tells which.
+// (created on the first question, with the collections it searches) and chatSaved() tells
+// which. A reopened chat (loadChat) comes back with sentence verdicts, heading paths, model,
+// quantization and collections as they were.
 #pragma once
 
 #include <QObject>
@@ -76,6 +78,8 @@ class EngineWorker : public QObject {
   void importModel(const QString& source, const QString& folder);
   void listChats();
   void loadChat(qint64 chat_id);
+  // The collections the chat searches (empty: all), kept with the chat.
+  void setChatCollections(qint64 chat_id, const QVector<qint64>& collections);
   void deleteChat(qint64 chat_id);
 
  signals:
@@ -88,7 +92,8 @@ class EngineWorker : public QObject {
   void failed(qint64 id, const pw::gui::UserError& error);
   void chatSaved(qint64 id, qint64 chat_id);
   void chatsListed(const QVector<pw::gui::ChatEntry>& chats);
-  void chatLoaded(qint64 chat_id, const QVector<pw::gui::ChatTurn>& turns);
+  // `collections`: the ones the chat searches, empty for all.
+  void chatLoaded(qint64 chat_id, const QVector<pw::gui::ChatTurn>& turns, const QVector<qint64>& collections);
   void modelLoaded(const QString& path, const QString& name, const QString& quantization);
   void modelUnloaded();
   void modelFailed(const QString& path, const pw::gui::UserError& error);

@@ -65,7 +65,7 @@ void LibraryModel::setSnapshot(const LibrarySnapshot& snapshot) {
     item->setData("collection", KindRole);
     item->setData(c.id, IdRole);
     item->setData(c.name, CollectionRole);
-    item->setToolTip(tr("%n document(s)", nullptr, static_cast<int>(c.documents.size())));
+    item->setToolTip((c.documents.size() == 1 ? tr("1 document") : tr("%1 documents").arg(c.documents.size())));
     item->setData(QString("<p><b>%1</b></p><p>%2</p><p>%3</p>")
                       .arg(c.name.toHtmlEscaped(), item->toolTip(),
                            c.sources.isEmpty() ? QString() : tr("Added: %1").arg(c.sources.join(", ").toHtmlEscaped())),

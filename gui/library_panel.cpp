@@ -101,6 +101,7 @@ LibraryPanel::LibraryPanel(QWidget* parent) : QFrame(parent) {
   details_ = new QLabel(this);
   details_->setObjectName("documentDetails");
   details_->setAccessibleName(tr("Document details"));
+  details_->setAccessibleDescription(tr("Status, pages, size and the reason for any problem of the selected document"));
   details_->setWordWrap(true);
   details_->setTextFormat(Qt::RichText);
   details_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
@@ -139,6 +140,9 @@ LibraryPanel::LibraryPanel(QWidget* parent) : QFrame(parent) {
   chats_->setObjectName("chatList");
   chats_->setAccessibleName(tr("Saved chats"));
   chats_->setAccessibleDescription(tr("Open a saved chat with Enter or a click"));
+  // Long titles are cut with "…" (the whole title is the tooltip), never scrolled sideways.
+  chats_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  chats_->setTextElideMode(Qt::ElideRight);
   layout->addWidget(chats_, 2);
   delete_chat_ = make_button(tr("Delete Chat"), "deleteChatButton", tr("Delete the selected chat"), this);
   delete_chat_->setEnabled(false);

@@ -122,6 +122,7 @@ SourcesPanel::SourcesPanel(QWidget* parent) : QFrame(parent) {
   text_view_ = new QTextBrowser(view_stack_);
   text_view_->setObjectName("sourceText");
   text_view_->setAccessibleName(tr("Source text"));
+  text_view_->setAccessibleDescription(tr("The text of the cited document with the cited passage highlighted"));
   view_stack_->addWidget(scroll_);
   view_stack_->addWidget(text_view_);
   dl->addWidget(view_stack_, 1);

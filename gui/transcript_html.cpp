@@ -80,7 +80,7 @@ TranscriptColors colors_from(const QPalette& p) {
 QString markdown_to_html(const QString& markdown, int turn, const QVector<int>& sources,
                          const QVector<ShownSentence>& flagged, const TranscriptColors& colors) {
   static const QRegularExpression bullet(R"(^\s*[-*\x{2022}]\s+(.*)$)");
-  static const QRegularExpression numbered(R"(^\s*\d+[.)]\s+(.*)$)");
+  static const QRegularExpression numbered(R"(^\s*(\d+)[.)]\s+(.*)$)");
   static const QRegularExpression heading(R"(^(#{1,6})\s+(.*)$)");
   QString out;
   QString paragraph;
@@ -120,6 +120,9 @@ QString markdown_to_html(const QString& markdown, int turn, const QVector<int>& 
     }
     auto b = bullet.match(line);
     auto n = numbered.match(line);
+    // "8. Suspected overdose …" quoted from a document is its section number, not a list: a
+    // numbered list starts at 1 (the rich-text view would renumber it from 1 otherwise).
+    if (n.hasMatch() && list_kind != "ol" && n.captured(1) != "1") n = QRegularExpressionMatch();
     if (b.hasMatch() || n.hasMatch()) {
       close_paragraph();
       const QString kind = b.hasMatch() ? "ul" : "ol";
@@ -128,7 +131,7 @@ QString markdown_to_html(const QString& markdown, int turn, const QVector<int>& 
         out += "<" + kind + ">";
         list_kind = kind;
       }
-      out += "<li>" + format((b.hasMatch() ? b : n).captured(1)) + "</li>";
+      out += "<li>" + format(b.hasMatch() ? b.captured(1) : n.captured(2)) + "</li>";
       continue;
     }
     const bool quote = line.startsWith('>');

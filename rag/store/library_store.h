@@ -135,7 +135,14 @@ class LibraryStore {
   // updated_at. role: "user", "assistant" or "system"; source numbers must be distinct.
   Result<int64_t> add_message(int64_t chat_id, std::string_view role, std::string_view content,
                               std::string_view model = {}, std::span<const MessageSource> sources = {});
-  Result<std::vector<MessageRecord>> messages(int64_t chat_id);  // oldest first, with sources
+  // The same with everything a reopened answer shows: role, content, model, quantization,
+  // sources and sentence verdicts of `message` (its id, chat_id and created_at are ignored).
+  Result<int64_t> add_message(int64_t chat_id, const MessageRecord& message);
+  Result<std::vector<MessageRecord>> messages(int64_t chat_id);  // oldest first, with sources and sentences
+  // The collections a chat searches; empty: all of them. A removed collection drops out of
+  // every chat's list (so a chat that searched only it searches everything again).
+  Status set_chat_collections(int64_t chat_id, std::span<const int64_t> collection_ids);
+  Result<std::vector<int64_t>> chat_collections(int64_t chat_id);
 
   // ---- maintenance ----
   // Rewrites the full-text index into one segment and truncates the WAL. Removed documents'

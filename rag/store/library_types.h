@@ -160,6 +160,15 @@ struct MessageSource {
   int page_start = 0;
   int page_end = 0;
   std::string excerpt;
+  std::string heading_path;  // "Leave policy > 4.2 Carry-over"
+};
+
+// One sentence of an answer as the evidence check judged it (rag/answer): a flagged sentence
+// stays flagged, with its reason, when the chat is reopened.
+struct MessageSentence {
+  std::string text;
+  bool supported = true;
+  std::vector<std::string> unsupported_facts;  // e.g. "5 mg": not found in the cited sources
 };
 
 struct MessageRecord {
@@ -168,8 +177,10 @@ struct MessageRecord {
   std::string role;     // "user", "assistant" or "system"
   std::string content;
   std::string model;    // which language model answered (empty for user messages)
+  std::string quantization;  // of that model ("Q4_K_M"), empty when unknown
   int64_t created_at = 0;
   std::vector<MessageSource> sources;
+  std::vector<MessageSentence> sentences;  // empty when no check ran (questions, old files)
 };
 
 }  // namespace pw::rag

@@ -172,10 +172,35 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 )sql";
 
+// ---- v4: a reopened chat looks as it did: the answer's quantization, each cited source's
+// heading path, the evidence check's verdict per sentence, and the collections the chat
+// searches (none listed: all of them). FROZEN once released.
+constexpr const char* kV4 = R"sql(
+ALTER TABLE messages ADD COLUMN quantization TEXT NOT NULL DEFAULT '';
+ALTER TABLE message_sources ADD COLUMN heading_path TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE message_sentences (
+  message_id        INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  position          INTEGER NOT NULL,
+  text              TEXT NOT NULL,
+  supported         INTEGER NOT NULL,
+  unsupported_facts TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (message_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE chat_collections (
+  chat_id       INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  PRIMARY KEY (chat_id, collection_id)
+) WITHOUT ROWID;
+CREATE INDEX chat_collections_by_collection ON chat_collections(collection_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "base tables", kV1},
     {2, "page labels, heading paths, message sources", kV2},
     {3, "settings (active embedding model)", kV3},
+    {4, "sentence verdicts, source heading paths, chat collections", kV4},
 };
 
 Status apply(sqlite::Database& db, const Migration& m) {

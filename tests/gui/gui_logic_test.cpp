@@ -54,6 +54,9 @@ class GuiLogicTest : public QObject {
     QVERIFY(html.contains("<h4>Dose</h4>"));
     QVERIFY(html.contains("<ul><li><b>15 mg/kg</b> per dose</li><li><i>every</i> 4 h</li></ul>"));
     QVERIFY(html.contains("<ol><li>weigh</li><li><code>check</code></li></ol>"));
+    // A quoted section number is kept as written, not renumbered as a list from 1.
+    const QString section = markdown_to_html("8. Suspected overdose: stop the medicine [1].", 0, {1}, {}, colors());
+    QVERIFY2(!section.contains("<ol") && section.contains("8. Suspected overdose"), qPrintable(section));
     QVERIFY(html.contains("quoted") && html.contains("cite:0:1"));
   }
 

@@ -5,11 +5,14 @@
 //   03-answer-sources.png  an answer with its citation chips and the cited PDF page
 //   04-settings.png        Edit › Preferences
 //   05-library-details.png a document selected, its details pane
+//   06-dark-answer.png     the answer of 03 after the system switched to a dark palette
+//                          (as a desktop in dark mode does: the app follows the palette change)
 // Uses a temporary library and settings; never touches the user's. Exit code 1 on failure.
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QPalette>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -61,6 +64,35 @@ void settle(int ms) {
   QTimer tick;
   tick.start(10);
   while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
+}
+
+// A dark system palette like Breeze Dark's, as a desktop in dark mode hands it to Qt.
+QPalette dark_palette() {
+  QPalette p;
+  const QColor window(0x31, 0x36, 0x3b), base(0x23, 0x26, 0x29), text(0xef, 0xf0, 0xf1), dim(0x7f, 0x8c, 0x8d);
+  p.setColor(QPalette::Window, window);
+  p.setColor(QPalette::WindowText, text);
+  p.setColor(QPalette::Base, base);
+  p.setColor(QPalette::AlternateBase, window);
+  p.setColor(QPalette::Text, text);
+  p.setColor(QPalette::Button, window);
+  p.setColor(QPalette::ButtonText, text);
+  p.setColor(QPalette::BrightText, Qt::white);
+  p.setColor(QPalette::Light, window.lighter(150));
+  p.setColor(QPalette::Midlight, window.lighter(125));
+  p.setColor(QPalette::Mid, window.darker(125));
+  p.setColor(QPalette::Dark, window.darker(150));
+  p.setColor(QPalette::Shadow, Qt::black);
+  p.setColor(QPalette::Highlight, QColor(0x3d, 0xae, 0xe9));
+  p.setColor(QPalette::HighlightedText, text);
+  p.setColor(QPalette::Link, QColor(0x1d, 0x99, 0xf3));
+  p.setColor(QPalette::LinkVisited, QColor(0x9b, 0x59, 0xb6));
+  p.setColor(QPalette::ToolTipBase, window);
+  p.setColor(QPalette::ToolTipText, text);
+  p.setColor(QPalette::PlaceholderText, dim);
+  for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    p.setColor(QPalette::Disabled, role, QColor(0x6e, 0x71, 0x75));
+  return p;
 }
 
 }  // namespace
@@ -151,5 +183,12 @@ int main(int argc, char** argv) {
   }
   settle(300);
   save(&window, "05-library-details.png");
+
+  // The desktop switches to dark mode: the same answer, every panel in the dark palette.
+  if (auto* c = controller.libraryModel()->collectionItem("Clinical guidelines"); c && c->rowCount() > 0)
+    tree->setCurrentIndex(c->child(0)->index());
+  QApplication::setPalette(dark_palette());
+  settle(500);
+  save(&window, "06-dark-answer.png");
   return failures == 0 ? 0 : 1;
 }

@@ -51,7 +51,8 @@ TEST(StoreSchema, NewLibraryHasCurrentVersionAndApplicationId) {
   EXPECT_EQ(*db.scalar_int("PRAGMA application_id"), schema::kApplicationId);
   EXPECT_EQ(*db.scalar_text("PRAGMA journal_mode"), "wal");
   for (const char* table : {"collections", "documents", "pages", "chunks", "chunks_fts", "embedding_models",
-                            "embeddings", "chats", "messages", "message_sources", "settings"}) {
+                            "embeddings", "chats", "messages", "message_sources", "settings", "message_sentences",
+                            "chat_collections"}) {
     EXPECT_EQ(*db.scalar_int(std::string("SELECT count(*) FROM sqlite_master WHERE name = '") + table + "'"), 1)
         << table;
   }
@@ -124,7 +125,7 @@ TEST(StoreSchema, UpgradesAVersionOneFileKeepingItsData) {
   EXPECT_EQ((*msgs)[0].model, "");
 
   // New features work on the upgraded file.
-  pw::rag::MessageSource source{1, chunk->id, 7, "/docs/leave.pdf", "Leave policy", 2, 2, "Carry-over rules"};
+  pw::rag::MessageSource source{1, chunk->id, 7, "/docs/leave.pdf", "Leave policy", 2, 2, "Carry-over rules", ""};
   ASSERT_TRUE(store->add_message(3, "assistant", "See [1].", "tiny", std::span(&source, 1)).ok());
   ASSERT_TRUE(store->set_setting("k", "v").ok());
 }
@@ -142,6 +143,41 @@ TEST(StoreSchema, UpgradesAVersionTwoFile) {
   ASSERT_TRUE(store.ok()) << store.error().describe();
   EXPECT_EQ(*store->database().scalar_int("PRAGMA user_version"), schema::current_version());
   ASSERT_TRUE(store->set_setting("active_embedding_model", "m").ok());
+}
+
+// A v3 file (chats written before sentence verdicts were kept) opens; its answers read back
+// with no sentences and no quantization, and new answers keep theirs.
+TEST(StoreSchema, UpgradesAVersionThreeFileKeepingItsChats) {
+  pw::test::TempDir dir;
+  const auto path = dir / "v3.sqlite3";
+  {
+    Database db = raw_open(path);
+    exec_ok(db, "PRAGMA foreign_keys = ON");
+    ASSERT_TRUE(schema::migrate_to(db, 3).ok());
+    exec_ok(db, R"sql(
+      INSERT INTO chats(id, title, created_at, updated_at) VALUES (3, 'Leave', 400, 400);
+      INSERT INTO messages(id, chat_id, role, content, model, created_at) VALUES (9, 3, 'assistant', 'See [1].', 'tiny', 401);
+      INSERT INTO message_sources(message_id, number, document_path, document_title, page_start, page_end, excerpt)
+        VALUES (9, 1, '/docs/leave.pdf', 'Leave policy', 2, 2, 'Carry-over rules');
+    )sql");
+  }
+  auto store = LibraryStore::open(path);
+  ASSERT_TRUE(store.ok()) << store.error().describe();
+  EXPECT_EQ(*store->database().scalar_int("PRAGMA user_version"), schema::current_version());
+  auto msgs = store->messages(3);
+  ASSERT_TRUE(msgs.ok()) << msgs.error().describe();
+  ASSERT_EQ(msgs->size(), 1u);
+  EXPECT_EQ((*msgs)[0].quantization, "");
+  EXPECT_TRUE((*msgs)[0].sentences.empty());
+  ASSERT_EQ((*msgs)[0].sources.size(), 1u);
+  EXPECT_EQ((*msgs)[0].sources[0].heading_path, "");
+  EXPECT_TRUE(store->chat_collections(3)->empty());
+  pw::rag::MessageRecord m;
+  m.role = "assistant";
+  m.content = "x";
+  m.sentences = {{"x", false, {"7 days"}}};
+  ASSERT_TRUE(store->add_message(3, m).ok());
+  EXPECT_FALSE(store->messages(3)->back().sentences.at(0).supported);
 }
 
 TEST(StoreSchema, NewerLibraryIsRefusedWithBothVersions) {
