@@ -100,27 +100,29 @@ TEST(CliMakeTestModel, EncoderIsWrittenAndEmbeds) {
   }
 }
 
-// The real encoder shapes, as issue #5 names them, with the quantizer's Q4_K_M choices:
+// The real encoder shapes, as issue #5 names them, with the quantizer's Q4_K_M choices (as
+// llama-quantize: no output.weight, so token_embd is treated as the output matrix, Q6_K):
 // MiniLM's 384-wide rows do not fit K-quant blocks (Q4_K -> Q5_0, Q6_K -> Q8_0), bge-base's do.
 TEST(CliMakeTestModel, DryRunListsTheEncoderShapes) {
   auto r = pw::test::run_cli({"make-test-model", "--shape", "all-minilm-l6-v2", "--vocab", vocab("bert-bge"), "--type",
                               "Q4_K_M", "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "token_embd.weight\tq5_0\t[384, 30522]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "token_embd.weight\tq8_0\t[384, 30522]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "position_embd.weight\tf16\t[384, 512]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "token_types.weight\tf32\t[384, 2]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "blk.5.ffn_up.weight\tq5_0\t[384, 1536]\n")) << r.out;
-  EXPECT_TRUE(contains(r.out, "blk.0.ffn_down.weight\tq6_K\t[1536, 384]\n")) << r.out;
-  EXPECT_TRUE(contains(r.out, "101 tensors")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.0.ffn_down.weight\tq4_K\t[1536, 384]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.5.ffn_down.weight\tq6_K\t[1536, 384]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "101 tensors, 22565376 parameters")) << r.out;
   EXPECT_TRUE(contains(r.out, "vocabulary 30522")) << r.out;
   r = pw::test::run_cli({"make-test-model", "--shape", "bge-base", "--vocab", vocab("bert-bge"), "--type", "Q4_K_M",
                          "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "token_embd.weight\tq4_K\t[768, 30522]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "token_embd.weight\tq6_K\t[768, 30522]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "blk.0.attn_v.weight\tq6_K\t[768, 768]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "blk.1.attn_v.weight\tq4_K\t[768, 768]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "blk.11.ffn_down.weight\tq6_K\t[3072, 768]\n")) << r.out;
-  EXPECT_TRUE(contains(r.out, "197 tensors")) << r.out;
+  EXPECT_TRUE(contains(r.out, "197 tensors, 108891648 parameters")) << r.out;
   r = pw::test::run_cli({"make-test-model", "--shape", "minilm-l6", "--vocab", vocab("bert-bge"), "--type", "F16",
                          "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
