@@ -3,9 +3,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
