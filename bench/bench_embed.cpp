@@ -1,19 +1,24 @@
 // `pagewise-bench embed`: embedding throughput for ingestion (256-token passages, batched) and
 // latency for search (one short query), as JSON.
 //
-//   pagewise-bench embed --json --shape minilm-l6              # random weights, all-MiniLM-L6-v2 shape
-//   pagewise-bench embed --json --shape bge-base --type q8_0 -t 2
+//   pagewise-bench embed --json --shape all-minilm-l6-v2       # random weights, F16
+//   pagewise-bench embed --json --shape bge-base --type Q4_K_M -t 2
+//   pagewise-bench embed --json -m minilm-F16.gguf -t 2        # a file from make-test-model
 //   pagewise-bench embed --json -m bge-small-en-v1.5-q8_0.gguf --passages 64 --tokens 256
 //
 // --shape writes a random-weight encoder (engine/embed/test_encoder_model.h) in --type (default
-// f16) to a temporary file, with the real WordPiece vocabulary of the shared tokenizer fixture
-// when it is there. Passages are English-like text cut to exactly --tokens tokens
-// (EmbedderOptions::max_tokens), [CLS] and [SEP] included; queries are 8-12 words.
-// chunks_per_s is the median over --repeats runs of embedding all passages in one call.
+// F16; quantize targets get the quantizer's per-tensor types) to a temporary file, with the real WordPiece vocabulary of the shared tokenizer fixture
+// when it is there. Passages are English-like text of exactly --tokens tokens with this model's
+// tokenizer ([CLS], [SEP] and the family's passage prefix included; built word by word, never
+// truncated); queries are 8-12 words. chunks_per_s is the median over --repeats runs of
+// embedding all passages in one call (tokenization included; it is ~0.1% of the time).
+// --passages-out FILE writes the passages, one per line and with the prefix, so another tool can
+// embed exactly the same tokens (llama.cpp's llama-embedding -f FILE: docs/embeddings.md).
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -68,6 +73,28 @@ std::filesystem::path shared_vocab() {
   return {};
 }
 
+// Words of kWords appended until the text is exactly `tokens` tokens long for `pe` (a word that
+// would overshoot is skipped; one-token words always exist, so this ends).
+std::string exact_text(const embed::Embedder& pe, std::mt19937& rng, int tokens) {
+  std::uniform_int_distribution<size_t> pick(0, std::size(kWords) - 1);
+  std::string s;
+  int n = 0;
+  for (int i = 0, misses = 0; n < tokens && misses < 1000; ++i) {
+    std::string next = s;
+    if (!next.empty()) next += (i % 13 == 0) ? ". " : " ";
+    next += kWords[pick(rng)];
+    int count = 0;
+    static_cast<void>(pe.tokenize(next, embed::EmbedRole::Passage, nullptr, &count));
+    if (count > tokens) {
+      ++misses;
+      continue;
+    }
+    s = std::move(next);
+    n = count;
+  }
+  return s;
+}
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -75,7 +102,7 @@ double percentile(std::vector<double> v, double p) {
 }
 
 int run_embed(std::vector<std::string>& args) {
-  std::string model, shape_name, type_name_arg = "f16";
+  std::string model, shape_name, type_name_arg = "F16", passages_out;
   int threads = 0, passages = 32, tokens = 256, batch_tokens = 2048, queries = 30, repeats = 3;
   bool json = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -107,12 +134,13 @@ int run_embed(std::vector<std::string>& args) {
     else if (a == "--batch-tokens") batch_tokens = std::max(1, number());
     else if (a == "--queries") queries = std::max(1, number());
     else if (a == "--repeats") repeats = std::max(1, number());
+    else if (a == "--passages-out") passages_out = value();
     else {
       std::cerr << "pagewise-bench embed: unknown argument '" << a << "'\n";
       return 2;
     }
   }
-  if (model.empty() && shape_name.empty()) shape_name = "minilm-l6";
+  if (model.empty() && shape_name.empty()) shape_name = "all-minilm-l6-v2";
 
   std::filesystem::path tmp;
   if (model.empty()) {
@@ -122,15 +150,11 @@ int run_embed(std::vector<std::string>& args) {
                 << ")\n";
       return 2;
     }
-    const auto type = type_from_name(type_name_arg);
-    if (!type) {
-      std::cerr << "pagewise-bench embed: unknown --type '" << type_name_arg << "'\n";
-      return 2;
-    }
+    shape_name = std::string(shape->name);
     tmp = std::filesystem::temp_directory_path() /
           ("pagewise-bench-embed-" + std::to_string(getpid()) + "-" + shape_name + ".gguf");
     embed::TestEncoderOptions o;
-    o.weight_type = *type;
+    o.type = type_name_arg;
     o.vocab_from = shared_vocab();
     if (Status s = embed::write_test_encoder_model(tmp, *shape, o); !s.ok()) {
       std::cerr << "pagewise-bench embed: " << s.error().describe() << "\n";
@@ -161,9 +185,17 @@ int run_embed(std::vector<std::string>& args) {
   std::vector<std::string> texts;
   int short_passages = 0;
   for (int i = 0; i < passages; ++i) {
-    std::string t = random_text(rng, tokens + 32);  // more words than tokens: cut to exactly `tokens`
-    if (static_cast<int>(pe.tokenize(t, embed::EmbedRole::Passage).size()) < tokens) ++short_passages;
+    std::string t = exact_text(pe, rng, tokens);
+    if (static_cast<int>(pe.tokenize(t, embed::EmbedRole::Passage).size()) != tokens) ++short_passages;
     texts.push_back(std::move(t));
+  }
+  if (!passages_out.empty()) {
+    std::ofstream f(passages_out);
+    for (const std::string& t : texts) f << pe.family().prefix(embed::EmbedRole::Passage) << t << "\n";
+    if (!f) {
+      std::cerr << "pagewise-bench embed: cannot write " << passages_out << "\n";
+      return 1;
+    }
   }
   // Warm-up (page in the weights, grow the workspace), then timed runs.
   if (auto r = pe.embed(std::span<const std::string>(texts).first(std::min<size_t>(texts.size(), 4)), embed::EmbedRole::Passage); !r) {
@@ -223,7 +255,7 @@ int run_embed(std::vector<std::string>& args) {
   out["threads"] = pe.threads();
   out["passage_tokens"] = tokens;
   out["passages"] = passages;
-  out["passages_shorter_than_tokens"] = short_passages;
+  out["passages_not_exactly_tokens"] = short_passages;
   out["batch_tokens"] = batch_tokens;
   out["sgemm_min_tokens"] = compute::sgemm_min_tokens();
   out["repeats"] = repeats;
@@ -252,6 +284,7 @@ int run_embed(std::vector<std::string>& args) {
 }  // namespace pw::bench
 
 PW_BENCH(embed, "embed",
-         "embed [--json] [-m MODEL | --shape minilm-l6|bge-base|nomic-v1.5] [--type f16|q8_0|...] [-t N] "
-         "[--passages N] [--tokens N] [--batch-tokens N] [--queries N] [--repeats N]",
+         "embed [--json] [-m MODEL | --shape all-minilm-l6-v2|bge-base|nomic-embed-text-v1.5] [--type F16|Q8_0|Q4_K_M|...] "
+         "[-t N] "
+         "[--passages N] [--tokens N] [--batch-tokens N] [--queries N] [--repeats N] [--passages-out FILE]",
          "embedding throughput (256-token passages, chunks/s) and query latency (ms)", pw::bench::run_embed);

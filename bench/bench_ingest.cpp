@@ -8,12 +8,15 @@
 // Prints one JSON object: pages, chunks, documents by status, the median wall time of the
 // runs and pages/s and chunks/s from it, CPU seconds (this process and the PDF reader
 // processes), and the median time of an incremental rerun over the unchanged folder.
-// --embed-model MODEL (or --embed-shape minilm-l6|bge-base: a random-weight encoder in that
+// --embed-model MODEL (or --embed-shape all-minilm-l6-v2|bge-base: a random-weight encoder in that
 // shape, engine/embed/test_encoder_model.h) also embeds every chunk as `pagewise-cli ingest
 // --embed-model` does (rag/library/chunk_embedding.h: the encoder on its own thread while
 // extraction goes on). Then the figures with embedding: chunks/s over the whole run until the
 // last vector is written, and how busy the encoder was kept (embed_busy_fraction = time spent
 // embedding / run time; near 1 means the encoder is the limit and never waited).
+// --stages adds "stage_breakdown": every document taken through the stages one at a time on
+// one thread, each stage timed (bench/ingest_stages.h): where the CPU time goes.
+// --repeat 0 skips the parallel runs (with --stages: the breakdown only).
 #include <nlohmann/json.hpp>
 #include "engine/util/log.h"
 
@@ -22,6 +25,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -29,6 +33,7 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/ingest_stages.h"
 #include "engine/embed/embedder.h"
 #include "engine/embed/test_encoder_model.h"
 #include "rag/library/chunk_embedding.h"
@@ -105,6 +110,7 @@ int run_ingest_bench(std::vector<std::string>& args) {
   int repeats = 3;
   pw::rag::IngestOptions options;
   std::string embed_model, embed_shape;
+  bool stages = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
@@ -117,7 +123,8 @@ int run_ingest_bench(std::vector<std::string>& args) {
     try {
       if (a == "--dir") dir = value();
       else if (a == "-t" || a == "--threads") options.threads = std::max(1, std::stoi(value()));
-      else if (a == "--repeat") repeats = std::max(1, std::stoi(value()));
+      else if (a == "--repeat") repeats = std::max(0, std::stoi(value()));
+      else if (a == "--stages") stages = true;
       else if (a == "--embed-model") embed_model = value();
       else if (a == "--embed-shape") embed_shape = value();
       else if (a == "--json") continue;  // JSON is the only output
@@ -174,49 +181,57 @@ int run_ingest_bench(std::vector<std::string>& args) {
     }
     runs.push_back(std::move(*f));
   }
+  std::optional<pw::bench::IngestStages> breakdown;
+  if (stages) {
+    auto measured = pw::bench::measure_ingest_stages(dir, work);
+    if (!measured) {
+      std::cerr << "pagewise-bench ingest: " << measured.error().describe() << "\n";
+      fs::remove_all(work, ec);
+      return 1;
+    }
+    breakdown = std::move(*measured);
+  }
   fs::remove_all(work, ec);
 
-  std::vector<double> times, cpu, rerun;
-  for (const auto& r : runs) {
-    times.push_back(r.seconds);
-    cpu.push_back(r.cpu_seconds);
-    rerun.push_back(r.rerun_seconds);
-  }
-  const auto& first = runs.front().report;
-  const double t = median(times);
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  nlohmann::json out = {
-      {"bench", "ingest"},
-      {"dir", dir.string()},
-      {"threads", threads},
-      {"repeats", repeats},
-      {"documents", first.documents.size()},
-      {"documents_by_status", first.count_by_status()},
-      {"failed", first.count(pw::rag::IngestAction::Failed)},
-      {"pages", first.pages_extracted},
-      {"chunks", first.chunks_written},
-      {"seconds_runs", times},
-      {"seconds_median", t},
-      {"pages_per_s", static_cast<double>(first.pages_extracted) / t},
-      {"chunks_per_s", static_cast<double>(first.chunks_written) / t},
-      {"cpu_seconds_median", median(cpu)},
-      {"pages_per_cpu_s", static_cast<double>(first.pages_extracted) / median(cpu)},
-      {"incremental_rerun_seconds_median", median(rerun)},
-  };
-  if (embedder) {
-    std::vector<double> busy;
-    for (const auto& r : runs) busy.push_back(r.embed_busy_seconds / std::max(r.seconds, 1e-9));
-    out["embedding"] = {{"model", embedder->model_name()},
-                        {"shape", embed_shape},
-                        {"weight_type", embedder->weight_type()},
-                        {"embed_threads", embedder->threads()},
-                        {"chunks_embedded", runs.front().chunks_embedded},
-                        {"chunks_per_s_with_embedding", static_cast<double>(first.chunks_written) / t},
-                        {"pages_per_s_with_embedding", static_cast<double>(first.pages_extracted) / t},
-                        {"embed_busy_fraction_median", median(busy)}};
-  } else {
-    out["embedding"] = nullptr;
+  nlohmann::ordered_json out = {{"bench", "ingest"}, {"dir", dir.string()}, {"threads", threads}, {"repeats", repeats}};
+  if (!runs.empty()) {
+    std::vector<double> times, cpu, rerun;
+    for (const auto& r : runs) {
+      times.push_back(r.seconds);
+      cpu.push_back(r.cpu_seconds);
+      rerun.push_back(r.rerun_seconds);
+    }
+    const auto& first = runs.front().report;
+    const double t = median(times);
+    out["documents"] = first.documents.size();
+    out["documents_by_status"] = first.count_by_status();
+    out["failed"] = first.count(pw::rag::IngestAction::Failed);
+    out["pages"] = first.pages_extracted;
+    out["chunks"] = first.chunks_written;
+    out["seconds_runs"] = times;
+    out["seconds_median"] = t;
+    out["pages_per_s"] = static_cast<double>(first.pages_extracted) / t;
+    out["chunks_per_s"] = static_cast<double>(first.chunks_written) / t;
+    out["cpu_seconds_median"] = median(cpu);
+    out["pages_per_cpu_s"] = static_cast<double>(first.pages_extracted) / median(cpu);
+    out["incremental_rerun_seconds_median"] = median(rerun);
+    if (embedder) {
+      std::vector<double> busy;
+      for (const auto& r : runs) busy.push_back(r.embed_busy_seconds / std::max(r.seconds, 1e-9));
+      out["embedding"] = {{"model", embedder->model_name()},
+                          {"shape", embed_shape},
+                          {"weight_type", embedder->weight_type()},
+                          {"embed_threads", embedder->threads()},
+                          {"chunks_embedded", runs.front().chunks_embedded},
+                          {"chunks_per_s_with_embedding", static_cast<double>(first.chunks_written) / t},
+                          {"pages_per_s_with_embedding", static_cast<double>(first.pages_extracted) / t},
+                          {"embed_busy_fraction_median", median(busy)}};
+    } else {
+      out["embedding"] = nullptr;
+    }
   }
+  if (breakdown) out["stage_breakdown"] = breakdown->to_json();
   std::cout << out.dump(2) << "\n";
   return 0;
 }
@@ -224,6 +239,7 @@ int run_ingest_bench(std::vector<std::string>& args) {
 }  // namespace
 
 PW_BENCH(ingest, "ingest",
-         "ingest [--json] [--dir DIR] [-t THREADS] [--repeat N] [--embed-model MODEL | --embed-shape minilm-l6|bge-base]",
+         "ingest [--json] [--dir DIR] [-t THREADS] [--repeat N] [--stages] "
+         "[--embed-model MODEL | --embed-shape all-minilm-l6-v2|bge-base]",
          "walk + extract + chunk + FTS-index a folder into a fresh library: pages/s, chunks/s (default: the corpus)",
          run_ingest_bench);

@@ -1,11 +1,15 @@
-// pagewise-cli make-test-model writes a model our engine runs (tiny shape); --dry-run lists
-// the real shapes' tensors; generate on it stops cleanly on Ctrl-C with what it has printed.
+// pagewise-cli make-test-model writes a model our engine runs (tiny shapes: a decoder that
+// generates, an encoder that embeds); --dry-run lists the real shapes' tensors; generate on it
+// stops cleanly on Ctrl-C with what it has printed.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
+#include <filesystem>
 #include <string>
 
 #include "support/cli_runner.h"
@@ -54,10 +58,75 @@ TEST(CliMakeTestModel, BadUsage) {
   const std::string out = (dir / "x.gguf").string();
   auto r = pw::test::run_cli({"make-test-model", "--shape", "gpt-9", "--vocab", vocab("qwen2"), "--out", out});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "unknown shape 'gpt-9' (one of: llama-3.2-1b, qwen2.5-0.5b, tiny-llama, tiny-qwen2)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "unknown shape 'gpt-9' (one of: llama-3.2-1b, qwen2.5-0.5b, tiny-llama, tiny-qwen2, "
+                              "all-minilm-l6-v2, bge-base, nomic-embed-text-v1.5, tiny-bert, tiny-nomic)"))
+      << r.err;
+  // An encoder needs a WordPiece vocabulary.
+  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-bert", "--vocab", vocab("llama-spm"), "--out", out});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "is not a WordPiece tokenizer")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
   r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", vocab("qwen2"), "--out", out, "--type", "Q7"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "unknown type 'Q7'")) << r.err;
+}
+
+// An encoder shape: the file loads in our Embedder (pagewise-cli embed) in every type asked for,
+// Q4_K_M included (the quantizer's mix with its row-length fallbacks).
+TEST(CliMakeTestModel, EncoderIsWrittenAndEmbeds) {
+  pw::test::TempDir dir;
+  for (const char* type : {"F16", "Q8_0", "Q4_K_M"}) {
+    for (const char* shape : {"tiny-bert", "tiny-nomic"}) {
+      const std::string out = (dir / (std::string(shape) + "-" + type + ".gguf")).string();
+      auto r = pw::test::run_cli(
+          {"make-test-model", "--shape", shape, "--vocab", vocab("bert-bge"), "--type", type, "--out", out});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_TRUE(contains(r.out, "wrote " + out + ": " + shape + " " + type)) << r.out;
+      EXPECT_TRUE(contains(r.out, "vocabulary 30522")) << r.out;
+      r = pw::test::run_cli({"embed", "-m", out, "-t", "1", "the dose for children", "annual leave carry-over"});
+      ASSERT_EQ(r.exit_code, 0) << shape << " " << type << ": " << r.err;
+      const auto j = nlohmann::json::parse(r.out);
+      ASSERT_EQ(j["embeddings"].size(), 2u);
+      for (const auto& v : j["embeddings"]) {
+        ASSERT_EQ(v.size(), 64u);
+        double norm = 0;
+        for (const auto& x : v) norm += x.get<double>() * x.get<double>();
+        EXPECT_NEAR(std::sqrt(norm), 1.0, 1e-4) << shape << " " << type;
+      }
+      EXPECT_NE(j["embeddings"][0], j["embeddings"][1]);
+      EXPECT_EQ(j["token_ids"][0].front(), 101);  // [CLS] of the real bge vocabulary
+      EXPECT_EQ(j["token_ids"][0].back(), 102);   // [SEP]
+    }
+  }
+}
+
+// The real encoder shapes, as issue #5 names them, with the quantizer's Q4_K_M choices (as
+// llama-quantize: no output.weight, so token_embd is treated as the output matrix, Q6_K):
+// MiniLM's 384-wide rows do not fit K-quant blocks (Q4_K -> Q5_0, Q6_K -> Q8_0), bge-base's do.
+TEST(CliMakeTestModel, DryRunListsTheEncoderShapes) {
+  auto r = pw::test::run_cli({"make-test-model", "--shape", "all-minilm-l6-v2", "--vocab", vocab("bert-bge"), "--type",
+                              "Q4_K_M", "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "token_embd.weight\tq8_0\t[384, 30522]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "position_embd.weight\tf16\t[384, 512]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "token_types.weight\tf32\t[384, 2]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.5.ffn_up.weight\tq5_0\t[384, 1536]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.0.ffn_down.weight\tq4_K\t[1536, 384]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.5.ffn_down.weight\tq6_K\t[1536, 384]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "101 tensors, 22565376 parameters")) << r.out;
+  EXPECT_TRUE(contains(r.out, "vocabulary 30522")) << r.out;
+  r = pw::test::run_cli({"make-test-model", "--shape", "bge-base", "--vocab", vocab("bert-bge"), "--type", "Q4_K_M",
+                         "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "token_embd.weight\tq6_K\t[768, 30522]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.0.attn_v.weight\tq6_K\t[768, 768]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.1.attn_v.weight\tq4_K\t[768, 768]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "blk.11.ffn_down.weight\tq6_K\t[3072, 768]\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "197 tensors, 108891648 parameters")) << r.out;
+  r = pw::test::run_cli({"make-test-model", "--shape", "minilm-l6", "--vocab", vocab("bert-bge"), "--type", "F16",
+                         "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "blk.0.attn_q.weight\tf16\t[384, 384]\n")) << r.out;
 }
 
 // Ctrl-C while generating: the text so far is printed, the exit code is 130.

@@ -208,9 +208,12 @@ TEST(EmbedEncoder, GeneratorIsDeterministicAndLoadsInEveryFormat) {
     }
   }
   EXPECT_EQ(pw::embed::find_test_encoder_shape("gpt-5"), nullptr);
-  ASSERT_NE(pw::embed::find_test_encoder_shape("minilm-l6"), nullptr);
-  EXPECT_EQ(pw::embed::find_test_encoder_shape("minilm-l6")->n_ff, 1536);
+  EXPECT_EQ(pw::embed::find_test_encoder_shape(""), nullptr);
+  ASSERT_NE(pw::embed::find_test_encoder_shape("all-minilm-l6-v2"), nullptr);
+  EXPECT_EQ(pw::embed::find_test_encoder_shape("all-minilm-l6-v2")->n_ff, 1536);
+  EXPECT_EQ(pw::embed::find_test_encoder_shape("minilm-l6"), pw::embed::find_test_encoder_shape("all-minilm-l6-v2"));
   EXPECT_EQ(pw::embed::find_test_encoder_shape("bge-base")->n_embd, 768);
+  EXPECT_EQ(pw::embed::find_test_encoder_shape("nomic-v1.5"), pw::embed::find_test_encoder_shape("nomic-embed-text-v1.5"));
 }
 
 TEST(EmbedEncoder, PackedBatchEqualsOneByOne) {
