@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "rag/store/store_rows.h"
 
 namespace pw::rag {
 namespace {
@@ -25,13 +24,21 @@ std::string quoted(const std::vector<std::string>& words) {
   return out + "\"";
 }
 
+// "?3, ?4, ..." from `first` on: filter ids come after ?1 (expression) and ?2 (limit), and
+// SQLite would number a bare "?" after the largest number seen so far in the text.
+std::string numbered(size_t n, int& next) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += (i ? ", ?" : "?") + std::to_string(next++);
+  return out;
+}
+
 // The WHERE clause restricting chunk `c` (joined to document `d` when collections are named).
+// Its parameters are numbered from 3 on, in the order bind_filter binds them.
 std::string filter_sql(const SearchFilter& filter) {
   std::string sql;
-  if (!filter.collection_ids.empty())
-    sql += " AND d.collection_id IN (" + detail::placeholders(filter.collection_ids.size()) + ")";
-  if (!filter.document_ids.empty())
-    sql += " AND c.document_id IN (" + detail::placeholders(filter.document_ids.size()) + ")";
+  int next = 3;
+  if (!filter.collection_ids.empty()) sql += " AND d.collection_id IN (" + numbered(filter.collection_ids.size(), next) + ")";
+  if (!filter.document_ids.empty()) sql += " AND c.document_id IN (" + numbered(filter.document_ids.size(), next) + ")";
   return sql;
 }
 
@@ -180,7 +187,7 @@ Result<std::vector<FtsCandidate>> FtsReader::unranked(const std::string& express
 }
 
 Result<DocumentSpan> FtsReader::document_span(int64_t document_id) {
-  auto st = statement("SELECT min(id), max(id), count(*) FROM chunks WHERE document_id = ?1");
+  auto st = statement("SELECT min(id), max(id), count(*), avg(token_count) FROM chunks WHERE document_id = ?1");
   if (!st) return st.error();
   (*st)->bind_int(1, document_id);
   auto row = (*st)->step();
@@ -192,6 +199,7 @@ Result<DocumentSpan> FtsReader::document_span(int64_t document_id) {
     span.last_id = (*st)->int64(1);
     span.chunks = (*st)->int64(2);
     span.contiguous = span.last_id - span.first_id + 1 == span.chunks;
+    span.average_tokens = (*st)->real(3);
   }
   (*st)->reset();
   return span;

@@ -38,6 +38,7 @@ struct DocumentSpan {
   int64_t last_id = 0;
   int64_t chunks = 0;
   bool contiguous = false;
+  double average_tokens = 0;  // mean stored token count of its chunks
 };
 
 class FtsReader {

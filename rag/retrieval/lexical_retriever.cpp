@@ -72,10 +72,11 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
     if (i.df > 0) by_rarity.push_back(&i);
   if (by_rarity.empty()) return out;  // no word of the query is in the library
   std::stable_sort(by_rarity.begin(), by_rarity.end(), [](const Item* a, const Item* b) { return a->df < b->df; });
+  // A library no larger than the budget is ranked whole (no query can match more rows).
   std::vector<const Item*> ranked_items;
   int64_t budget_used = 0;
   for (const Item* i : by_rarity) {
-    if (budget_used + i->df > options.max_ranked_matches) break;
+    if (frequencies.chunks > options.max_ranked_matches && budget_used + i->df > options.max_ranked_matches) break;
     budget_used += i->df;
     ranked_items.push_back(i);
   }
@@ -100,9 +101,11 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
     bool rank;
   };
   // Ranking an AND query costs its terms' full frequency counts (bm25's IDF), not per match.
+  const bool small_library = frequencies.chunks <= options.max_ranked_matches;
   const Extra extras[] = {
-      {fts_phrase_expression(query), options.phrase_candidates, phrases_df <= options.max_ranked_matches},
-      {fts_all_expression(query), options.all_terms_candidates, all_terms_df <= 4 * options.max_ranked_matches},
+      {fts_phrase_expression(query), options.phrase_candidates, small_library || phrases_df <= options.max_ranked_matches},
+      {fts_all_expression(query), options.all_terms_candidates,
+       small_library || all_terms_df <= 4 * options.max_ranked_matches},
   };
   for (const Extra& e : extras) {
     if (e.expression.empty()) continue;
@@ -137,6 +140,7 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
     // The document's own frequencies, counted by FTS5 over its chunks.
     PassageStatistics local;
     local.passages = static_cast<double>(span->chunks);
+    local.average_tokens = span->average_tokens;
     local.phrase_df.assign(query.phrases.size(), 0.0);
     local.term_df.assign(query.terms.size(), 0.0);
     std::vector<const Item*> selecting;
@@ -165,7 +169,7 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
     if (!chunks) return chunks.error();
     std::vector<PassageText> texts;
     texts.reserve(chunks->size());
-    for (const auto& c : *chunks) texts.push_back(PassageText{c.text, c.heading_path});
+    for (const auto& c : *chunks) texts.push_back(PassageText{c.text, c.heading_path, c.token_count});
     std::vector<PassageMatch> matches = scorer.score(texts, local);
     double local_best = 0;
     for (const auto& m : matches) local_best = std::max(local_best, m.score);

@@ -74,9 +74,19 @@ std::vector<PassageMatch> PassageScorer::score(std::span<const PassageText> pass
                         set.phrase_df.size() == query_.phrases.size();
   const double n = external ? std::max(set.passages, static_cast<double>(passages.size()))
                             : static_cast<double>(passages.size());
-  const double avg_length = std::max(1.0, external && set.average_length > 0
-                                              ? set.average_length
-                                              : total_length / static_cast<double>(passages.size()));
+  double avg_length = total_length / static_cast<double>(passages.size());
+  if (external && set.average_length > 0) {
+    avg_length = set.average_length;
+  } else if (external && set.average_tokens > 0) {
+    double tokens = 0, length = 0;
+    for (size_t i = 0; i < passages.size(); ++i) {
+      if (passages[i].tokens <= 0) continue;
+      tokens += passages[i].tokens;
+      length += counts[i].length;
+    }
+    if (tokens > 0) avg_length = set.average_tokens * length / tokens;
+  }
+  avg_length = std::max(1.0, avg_length);
   auto idf = [&](double df) { return std::log(1.0 + (n - df + 0.5) / (df + 0.5)); };
 
   std::vector<double> term_df(query_.terms.size(), 0.0), phrase_df(query_.phrases.size(), 0.0);

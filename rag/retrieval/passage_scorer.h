@@ -37,6 +37,7 @@ struct PassageScorerOptions {
 struct PassageText {
   std::string_view text;
   std::string_view heading;
+  int tokens = 0;  // the chunk's stored token count, when known (PassageStatistics::average_tokens)
 };
 
 // Term statistics of a larger set than the passages scored (a whole document of which only
@@ -45,7 +46,10 @@ struct PassageStatistics {
   double passages = 0;
   std::vector<double> term_df;    // per query term
   std::vector<double> phrase_df;  // per query phrase
-  double average_length = 0;      // 0: the mean of the passages scored
+  double average_length = 0;      // 0: the mean of the passages scored ...
+  // ... or, when set and the passages carry their token counts, the set's mean token count
+  // times the passages' words per token: the set's mean length without reading all of it.
+  double average_tokens = 0;
 };
 
 struct PassageMatch {
