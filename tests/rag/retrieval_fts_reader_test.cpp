@@ -24,8 +24,10 @@ class RetrievalFtsReader : public ::testing::Test {
     legal_ = lib_.collection("Legal");
     // Every page says "company"; only one says "carried" and "March".
     std::vector<std::string> pages;
-    for (int i = 0; i < 12; ++i) pages.push_back("1. Rule " + std::to_string(i) + "\nThe company sets rule number " + std::to_string(i) + ".");
-    pages[7] = "1. Carry-over\nThe company allows leave carried over until March.";
+    for (int i = 0; i < 12; ++i)
+      pages.push_back(std::to_string(i + 1) + ". Rule " + std::to_string(i) + "\nThe company sets rule number " +
+                      std::to_string(i) + " for every employee of every office in every country it works in.");
+    pages[7] = "8. Carry-over\nThe company allows leave carried over until March.";
     handbook_ = lib_.add_pages(hr_, "/hr/handbook.txt", "Handbook", pages);
     contract_ = lib_.add_pages(legal_, "/legal/contract.txt", "Contract",
                                {"Section 9. The company is governed by the laws of Ontario."});
@@ -47,7 +49,10 @@ TEST_F(RetrievalFtsReader, VocabularyFrequenciesMatchCounts) {
   }
   auto n = fts.chunk_count();
   ASSERT_TRUE(n);
-  EXPECT_GE(*n, 13);
+  auto handbook = lib_.store().document_chunks(handbook_);
+  auto contract = lib_.store().document_chunks(contract_);
+  ASSERT_TRUE(handbook && contract);
+  EXPECT_EQ(*n, static_cast<int64_t>(handbook->size() + contract->size()));
   EXPECT_EQ(*fts.term_frequency(q.terms[0], 1000), *n);  // "company" is everywhere
   // The count follows the library: another document, one more chunk.
   lib_.add_pages(legal_, "/legal/nda.txt", "NDA", {"Confidential information stays confidential."});
@@ -67,9 +72,12 @@ TEST_F(RetrievalFtsReader, RankedUnrankedAndDocumentRanges) {
   ASSERT_TRUE(filtered);
   ASSERT_EQ(filtered->size(), 1u);
   EXPECT_EQ(filtered->front().document_id, contract_);
-  auto unranked = fts.unranked("\"company\"", 5, {});
+  auto all = fts.chunk_count();
+  ASSERT_TRUE(all);
+  ASSERT_GE(*all, 3);
+  auto unranked = fts.unranked("\"company\"", 2, {});
   ASSERT_TRUE(unranked);
-  EXPECT_EQ(unranked->size(), 5u);
+  EXPECT_EQ(unranked->size(), 2u);
 
   auto span = fts.document_span(handbook_);
   ASSERT_TRUE(span);
@@ -86,9 +94,10 @@ TEST_F(RetrievalFtsReader, RankedUnrankedAndDocumentRanges) {
   auto record = lib_.store().chunk(carried->front());
   ASSERT_TRUE(record);
   EXPECT_NE(record->text.find("March"), std::string::npos);
-  auto limited = fts.matches_in_document("\"company\"", *span, 4);
+  ASSERT_GE(span->chunks, 2);
+  auto limited = fts.matches_in_document("\"company\"", *span, 2);
   ASSERT_TRUE(limited);
-  EXPECT_EQ(limited->size(), 4u);
+  EXPECT_EQ(limited->size(), 2u);
 }
 
 TEST_F(RetrievalFtsReader, CommonWordsLeftOutOfRankingStillFindTheRareOnes) {
