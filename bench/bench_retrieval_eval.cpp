@@ -18,8 +18,10 @@
 //                      also reported: any of answer_overlap_top_pages +-1
 //   medquad_liveqa     judgments with grade >= 3 for success, all grades (1..4) as nDCG gains
 // The baseline: 512-character chunks without overlap, FTS5 porter BM25, OR of every word of
-// the question (same question text). Modes: lexical; semantic and fused need an embedding
-// model, which Pagewise cannot run yet, so they are reported as null / equal to lexical.
+// the question (same question text). Modes: lexical always; with --embed-model MODEL.gguf the
+// chunks are embedded with that model (as `ingest --embed-model` does) and semantic and fused
+// are reported too (without one: semantic null, fused = lexical). Only a trained embedding
+// model says anything about semantic quality; random-weight test models exercise the mechanics.
 // The "not_found" section calibrates the relevance threshold: each set's questions against its
 // own collection (answerable) and against the other sets' collections (not answerable).
 #include <nlohmann/json.hpp>
@@ -42,6 +44,10 @@
 #include "bench/bench.h"
 #include "ingest/chunker.h"
 #include "ingest/extract.h"
+#include "engine/embed/embedder.h"
+#include "rag/library/chunk_embedding.h"
+#include "rag/retrieval/engine_query_embedder.h"
+#include "rag/store/embedding_backfill.h"
 #include "rag/retrieval/library_queries.h"
 #include "rag/retrieval/retriever.h"
 #include "rag/retrieval/word_tokens.h"
@@ -354,6 +360,7 @@ int run_retrieval_eval(std::vector<std::string>& args) {
   std::string keep_db;
   pw::rag::RetrieverOptions retriever_options;
   bool reuse = false;  // with --keep-db: search the libraries left by an earlier run
+  std::string embed_model;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string(); };
@@ -372,10 +379,8 @@ int run_retrieval_eval(std::vector<std::string>& args) {
     } else if (a == "--phrase-weight") retriever_options.lexical.passage.phrase_weight = std::stod(value());
     else if (a == "--reuse") reuse = true;
     else if (a == "--no-expand") retriever_options.passages.expand_neighbours = false;
-    else if (a == "--embed-model") {
-      std::cerr << "retrieval-eval: semantic search needs the embedding engine, which is not available yet\n";
-      return 2;
-    } else {
+    else if (a == "--embed-model") embed_model = value();
+    else {
       std::cerr << "retrieval-eval: unknown option '" << a << "'\n";
       return 2;
     }
@@ -420,6 +425,39 @@ int run_retrieval_eval(std::vector<std::string>& args) {
   }
 
   pw::rag::Retriever retriever(*store, retriever_options);
+  std::unique_ptr<pw::rag::EngineQueryEmbedder> query_embedder;
+  json semantic_note = "not run: no --embed-model (fused = lexical)";
+  double embed_s = 0;
+  if (!embed_model.empty()) {
+    auto loaded = pw::embed::Embedder::load(embed_model);
+    if (!loaded) {
+      std::cerr << "retrieval-eval: " << loaded.error().describe() << "\n";
+      return 1;
+    }
+    std::shared_ptr<pw::embed::Embedder> embedder(std::move(*loaded));
+    const auto spec = pw::rag::embedding_spec(*embedder);
+    auto model = store->ensure_embedding_model(spec.name, spec.dim, spec.encoding);
+    if (!model) {
+      std::cerr << "retrieval-eval: " << model.error().describe() << "\n";
+      return 1;
+    }
+    auto t_embed = Clock::now();
+    pw::Status embedded = pw::rag::embed_missing_chunks(*store, model->id, pw::rag::passage_embed_function(embedder), {});
+    embed_s = std::chrono::duration<double>(Clock::now() - t_embed).count();
+    if (!embedded.ok()) {
+      std::cerr << "retrieval-eval: embedding the chunks: " << embedded.error().describe() << "\n";
+      return 1;
+    }
+    query_embedder = std::make_unique<pw::rag::EngineQueryEmbedder>(embedder);
+    auto on = retriever.use_library_vectors(*query_embedder);
+    if (!on || !*on) {
+      std::cerr << "retrieval-eval: semantic search could not be turned on"
+                << (on ? std::string() : ": " + on.error().describe()) << "\n";
+      return 1;
+    }
+    semantic_note = json{{"model", spec.name}, {"dim", spec.dim}, {"embed_s", embed_s},
+                         {"note", "quality figures mean something only for a trained embedding model"}};
+  }
   json out{{"bench", "retrieval-eval"},
            {"corpus", corpus.string()},
            {"documents", libs.documents},
@@ -428,13 +466,26 @@ int run_retrieval_eval(std::vector<std::string>& args) {
            {"chunk_target_tokens", chunking.target_tokens},
            {"chunk_overlap", chunking.overlap},
            {"ingest_s", libs.ingest_s},
-           {"semantic", "not run: no embedding model engine yet (fused = lexical)"}};
+           {"semantic", semantic_note}};
   json set_results = json::array();
   json calibration = json::array();
   for (const auto& set : sets) {
-    Scores base, lexical;
+    Scores base, lexical, semantic, fused;
     const int64_t coll = libs.pagewise_collection[set.name];
     for (const auto& q : set.questions) {
+      if (retriever.has_semantic()) {
+        for (auto [mode, scores] : {std::pair{pw::rag::RetrievalMode::Semantic, &semantic},
+                                    std::pair{pw::rag::RetrievalMode::Auto, &fused}}) {
+          auto t = Clock::now();
+          auto r = retriever.search({q.text, 10, pw::rag::SearchFilter::in_collections({coll}), mode});
+          scores->latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+          if (!r) {
+            std::cerr << "retrieval-eval: " << r.error().describe() << "\n";
+            return 1;
+          }
+          score_question(set, q, to_hits(*r), *scores);
+        }
+      }
       score_question(set, q, baseline_search(*baseline, q.text, libs.baseline_collection[set.name]), base);
       auto t = Clock::now();
       auto r = retriever.search({q.text, 10, pw::rag::SearchFilter::in_collections({coll}), pw::rag::RetrievalMode::Lexical});
@@ -455,7 +506,9 @@ int run_retrieval_eval(std::vector<std::string>& args) {
     }
     const bool alt = set.name == "medical_pdf";
     json entry{{"set", set.name}, {"queries", set.questions.size()}, {"baseline", base.to_json(alt, false)},
-               {"lexical", lexical.to_json(alt, details)}, {"semantic", nullptr}, {"fused", lexical.to_json(alt, false)}};
+               {"lexical", lexical.to_json(alt, details)},
+               {"semantic", retriever.has_semantic() ? semantic.to_json(alt, details) : json(nullptr)},
+               {"fused", retriever.has_semantic() ? fused.to_json(alt, details) : lexical.to_json(alt, false)}};
     set_results.push_back(entry);
   }
   out["sets"] = set_results;
@@ -483,13 +536,19 @@ int run_retrieval_eval(std::vector<std::string>& args) {
   if (as_json) {
     std::cout << out.dump(2) << "\n";
   } else {
-    std::printf("%-13s %5s  %-22s  %-22s\n", "set", "n", "baseline s@3 s@10 nDCG", "lexical s@3 s@10 nDCG");
+    std::printf("%-13s %5s  %-22s  %-22s  %-22s  %-22s\n", "set", "n", "baseline s@3 s@10 nDCG",
+                "lexical s@3 s@10 nDCG", "semantic s@3 s@10 nDCG", "fused s@3 s@10 nDCG");
     for (const auto& s : set_results) {
-      std::printf("%-13s %5d  %6.2f %6.2f %6.2f    %6.2f %6.2f %6.2f\n", s["set"].get<std::string>().c_str(),
-                  s["queries"].get<int>(), s["baseline"]["success_at_3"].get<double>(),
-                  s["baseline"]["success_at_10"].get<double>(), s["baseline"]["ndcg_at_10"].get<double>(),
-                  s["lexical"]["success_at_3"].get<double>(), s["lexical"]["success_at_10"].get<double>(),
-                  s["lexical"]["ndcg_at_10"].get<double>());
+      std::printf("%-13s %5d", s["set"].get<std::string>().c_str(), s["queries"].get<int>());
+      for (const char* mode : {"baseline", "lexical", "semantic", "fused"}) {
+        if (s[mode].is_null()) {
+          std::printf("  %-22s", "-");
+          continue;
+        }
+        std::printf("  %6.2f %6.2f %6.2f  ", s[mode]["success_at_3"].get<double>(),
+                    s[mode]["success_at_10"].get<double>(), s[mode]["ndcg_at_10"].get<double>());
+      }
+      std::printf("\n");
     }
     for (const auto& s : sweep)
       std::printf("coverage >= %.2f: answerable kept %.2f, unanswerable refused %.2f\n",
@@ -508,6 +567,6 @@ int run_retrieval_eval(std::vector<std::string>& args) {
 PW_BENCH(retrieval_eval, "retrieval-eval",
          "retrieval-eval [--json] [--details] [--sets cuad,financebench,medical_pdf,medquad] [--chunk-tokens N] "
          "[--overlap F] [--corpus DIR] [--keep-db DIR] [--document-weight W] [--documents-rescored N] "
-         "[--heading-weight W] [--phrase-weight W] [--no-expand] [--reuse]",
+         "[--heading-weight W] [--phrase-weight W] [--no-expand] [--reuse] [--embed-model MODEL.gguf]",
          "retrieval quality (success@3/@10, nDCG@10) on the corpus evaluation sets vs a plain BM25 baseline",
          run_retrieval_eval);

@@ -13,7 +13,8 @@
 // --json prints one object (rag/answer/answer_json.h) at the end; --json-events prints JSON
 // Lines as things happen: {"event": "sources", "mode", "sources": [...]} before generation,
 // {"event": "text", "text"} per streamed piece, then {"event": "answer", ...the object}.
-// --embed-model is refused with a clear message: this build has no embedding engine yet.
+// --embed-model M adds semantic search over the library's vectors of M (fused with the
+// lexical ranking); without such vectors a warning, and the search is by words only.
 // Exit codes: 0 answered (also "not found"), 1 the library or model cannot be read or
 // answering failed, 2 bad usage.
 #include <unistd.h>
@@ -81,10 +82,6 @@ int run_ask(pw::cli::Args& args) {
   if (!ctx) return pw::cli::usage_error("ask", "--ctx needs a number of tokens from 256");
   auto threads = pw::cli::parse_count(threads_text, 0, 0, 1024);
   if (!threads) return pw::cli::usage_error("ask", "--threads needs a number from 0 to 1024");
-  // No pretending: without an embedding engine a requested embedding model cannot be honoured.
-  if (embed_model)
-    return pw::cli::usage_error("ask", "this build has no embedding engine yet, so --embed-model " + *embed_model +
-                                           " cannot be used; leave it out to search by words");
 
   auto store = pw::cli::open_library_read_only(db);
   if (!store) return pw::cli::report_failure("ask", store.error());
@@ -102,6 +99,12 @@ int run_ask(pw::cli::Args& args) {
   }
 
   pw::rag::Retriever retriever(*store);
+  std::unique_ptr<pw::rag::EngineQueryEmbedder> query_embedder;
+  if (embed_model) {
+    auto loaded = pw::cli::use_embedding_model("ask", retriever, *embed_model);
+    if (!loaded) return pw::cli::report_failure("ask", loaded.error());
+    query_embedder = std::move(*loaded);
+  }
   pw::rag::AnswerPipeline pipeline(*store, retriever, generator.get());
   pw::rag::AnswerOptions options;
   options.retrieve_k = static_cast<size_t>(*k);

@@ -8,8 +8,8 @@
 // read-only: searching never creates or changes it. Exit codes: 0 ok (also with no results),
 // 1 the library cannot be read, 2 bad usage.
 // --embed-model MODEL adds semantic search (fused with the lexical ranking) over the vectors
-// the library holds for MODEL (rag/retrieval/engine_query_embedder.h); a model that cannot be
-// loaded is exit code 1, a library without its vectors a warning (lexical search only).
+// the library holds for MODEL (Retriever::use_library_vectors); a model that cannot be loaded
+// is exit code 1, a library without its vectors a warning (lexical search only).
 #include <nlohmann/json.hpp>
 
 #include <iostream>
@@ -18,8 +18,6 @@
 
 #include "cli/command.h"
 #include "cli/search_ask_support.h"
-#include "engine/embed/embedder.h"
-#include "rag/retrieval/engine_query_embedder.h"
 #include "rag/retrieval/retriever.h"
 
 namespace {
@@ -44,11 +42,9 @@ int run_search(pw::cli::Args& args) {
   pw::rag::Retriever retriever(*store);
   std::unique_ptr<pw::rag::EngineQueryEmbedder> query_embedder;
   if (embed_model) {
-    auto embedder = pw::embed::Embedder::load(*embed_model);
-    if (!embedder) return pw::cli::report_failure("search", embedder.error());
-    query_embedder = std::make_unique<pw::rag::EngineQueryEmbedder>(std::shared_ptr<pw::embed::Embedder>(std::move(*embedder)));
-    if (pw::Status s = pw::rag::enable_semantic_search(*store, retriever, *query_embedder); !s.ok())
-      std::cerr << "pagewise-cli search: warning: " << s.error().describe() << "; searching by words only\n";
+    auto loaded = pw::cli::use_embedding_model("search", retriever, *embed_model);
+    if (!loaded) return pw::cli::report_failure("search", loaded.error());
+    query_embedder = std::move(*loaded);
   }
   auto result = retriever.search({args.rest()[0], static_cast<size_t>(*k), *filter, pw::rag::RetrievalMode::Auto});
   if (!result) return pw::cli::report_failure("search", result.error());

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "engine/embed/embedder.h"
 #include "ingest/utf8.h"
 #include "rag/retrieval/library_queries.h"
 
@@ -26,6 +27,22 @@ Result<rag::SearchFilter> collection_filter(rag::LibraryStore& store, const std:
   if (!ids) return ids.error();
   filter.collection_ids = std::move(*ids);
   return filter;
+}
+
+Result<std::unique_ptr<rag::EngineQueryEmbedder>> use_embedding_model(const std::string& command,
+                                                                      rag::Retriever& retriever,
+                                                                      const std::string& model_path) {
+  auto embedder = embed::Embedder::load(model_path);
+  if (!embedder) return embedder.error();
+  auto query_embedder =
+      std::make_unique<rag::EngineQueryEmbedder>(std::shared_ptr<embed::Embedder>(std::move(*embedder)));
+  auto on = retriever.use_library_vectors(*query_embedder);
+  if (!on) return on.error();
+  if (!*on)
+    std::cerr << "pagewise-cli " << command << ": warning: the library has no vectors of "
+              << query_embedder->model_name() << " yet (ingest with --embed-model " << model_path
+              << "); searching by words only\n";
+  return query_embedder;
 }
 
 std::optional<int> parse_count(const std::optional<std::string>& text, int fallback, int min, int max) {

@@ -57,6 +57,7 @@ nlohmann::json answer_to_json(const Answer& answer) {
                      {"dropped_citations", answer.dropped_citations},
                      {"prompt_tokens", answer.prompt_tokens},
                      {"coverage", answer.term_coverage},
+                     {"retrieval", answer.semantic_used ? "fused" : "lexical"},
                      {"question", answer.question},
                      {"standalone_question", answer.standalone_question}};
   return out;

@@ -119,6 +119,7 @@ Result<Answer> AnswerPipeline::answer(std::string_view question, const AnswerOpt
   if (answer.standalone_question != answer.question) prefer_follow_up_words(answer.question, retrieval->passages);
   answer.timings.retrieval_ms = ms_since(start);
   answer.term_coverage = retrieval->best_term_coverage;
+  answer.semantic_used = retrieval->semantic_used;
 
   auto emit_sources = [&](AnswerMode mode, const std::vector<SourceData>& data) {
     answer.mode = mode;

@@ -89,6 +89,7 @@ struct Answer {
   std::string quantization;
   int prompt_tokens = 0;
   double term_coverage = 0;             // the retrieval verdict's measure (relevance.h)
+  bool semantic_used = false;           // retrieval fused word and embedding search
   AnswerTimings timings;
 };
 

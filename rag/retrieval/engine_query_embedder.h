@@ -1,14 +1,11 @@
-// The retrieval QueryEmbedder over the engine's encoder (engine/embed/embedder.h), and the
-// one-call setup of semantic search for a library.
+// The retrieval QueryEmbedder over the engine's encoder (engine/embed/embedder.h).
 //
 //   auto embedder = pw::embed::Embedder::load("bge-small-en-v1.5-q8_0.gguf");
 //   pw::rag::EngineQueryEmbedder query_embedder(std::shared_ptr<pw::embed::Embedder>(std::move(*embedder)));
-//   PW_TRY(pw::rag::enable_semantic_search(store, retriever, query_embedder));   // loads the index
+//   auto on = retriever.use_library_vectors(query_embedder);   // false: no vectors of it yet
 //
-// enable_semantic_search fails with NotFound when the library holds no vectors of this model
-// (ingest with --embed-model first); the retriever then stays lexical. Queries get the
-// family's query prefix (prefixes.h). model_name() is the file name, the key stored vectors
-// are kept under (rag/library/chunk_embedding.h uses the same).
+// Queries get the family's query prefix (prefixes.h). model_name() is the file name, the key
+// stored vectors are kept under (rag/library/chunk_embedding.h uses the same).
 #pragma once
 
 #include <memory>
@@ -18,8 +15,6 @@
 
 #include "engine/embed/embedder.h"
 #include "rag/retrieval/query_embedder.h"
-#include "rag/retrieval/retriever.h"
-#include "rag/store/library_store.h"
 
 namespace pw::rag {
 
@@ -34,9 +29,5 @@ class EngineQueryEmbedder : public QueryEmbedder {
  private:
   std::shared_ptr<embed::Embedder> embedder_;
 };
-
-// Loads the vectors the library holds for embedder.model_name() into an index and turns the
-// retriever's semantic path on.
-Status enable_semantic_search(LibraryStore& store, Retriever& retriever, QueryEmbedder& embedder);
 
 }  // namespace pw::rag

@@ -2,14 +2,89 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pw::rag {
+namespace {
 
-Result<std::vector<LexicalHit>> lexical_search(LibraryStore& store, const AnalyzedQuery& query,
-                                               const SearchFilter& filter, const LexicalOptions& options) {
+// One searchable part of the query: a term or a phrase, with its library-wide frequency.
+struct Item {
+  std::string expression;
+  int64_t df = 0;
+  bool phrase = false;
+  size_t index = 0;  // in query.terms or query.phrases
+};
+
+std::vector<Item> query_items(const AnalyzedQuery& query, const QueryFrequencies& f) {
+  std::vector<Item> items;
+  for (size_t p = 0; p < query.phrases.size(); ++p) {
+    // A phrase counted up to the cap may match far more: rank it as if it matched everything.
+    int64_t df = p < f.phrase_df.size() ? f.phrase_df[p] : 0;
+    if (f.phrase_cap > 0 && df >= f.phrase_cap) df = std::max(df, f.chunks);
+    items.push_back(Item{fts_expression(query.phrases[p]), df, true, p});
+  }
+  for (size_t t = 0; t < query.terms.size(); ++t)
+    items.push_back(Item{fts_expression(query.terms[t]), t < f.term_df.size() ? f.term_df[t] : 0, false, t});
+  return items;
+}
+
+std::string or_expression(const std::vector<const Item*>& items) {
+  std::string out;
+  for (const Item* i : items) {
+    if (!out.empty()) out += " OR ";
+    out += i->expression;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<QueryFrequencies> query_frequencies(FtsReader& fts, const AnalyzedQuery& query, int64_t phrase_cap) {
+  QueryFrequencies f;
+  f.phrase_cap = std::max<int64_t>(phrase_cap, 1);
+  auto n = fts.chunk_count();
+  if (!n) return n.error();
+  f.chunks = *n;
+  for (const auto& t : query.terms) {
+    auto df = fts.term_frequency(t, f.phrase_cap);
+    if (!df) return df.error();
+    f.term_df.push_back(*df);
+  }
+  for (const auto& p : query.phrases) {
+    // A phrase is never more frequent than its rarest word: skip the count when that is 0.
+    auto df = fts.count(fts_expression(p), f.phrase_cap);
+    if (!df) return df.error();
+    f.phrase_df.push_back(*df);
+  }
+  return f;
+}
+
+Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& store, const AnalyzedQuery& query,
+                                               const QueryFrequencies& frequencies, const SearchFilter& filter,
+                                               const LexicalOptions& options) {
   std::vector<LexicalHit> out;
   if (query.empty()) return out;
-  auto any = fts_candidates(store, fts_any_expression(query), options.any_term_candidates, filter, options.columns);
+  const std::vector<Item> items = query_items(query, frequencies);
+
+  // The ranked any-term query: the rarest items while their matches stay within the budget.
+  std::vector<const Item*> by_rarity;
+  for (const Item& i : items)
+    if (i.df > 0) by_rarity.push_back(&i);
+  if (by_rarity.empty()) return out;  // no word of the query is in the library
+  std::stable_sort(by_rarity.begin(), by_rarity.end(), [](const Item* a, const Item* b) { return a->df < b->df; });
+  // A library no larger than the budget is ranked whole (no query can match more rows).
+  std::vector<const Item*> ranked_items;
+  int64_t budget_used = 0;
+  for (const Item* i : by_rarity) {
+    if (frequencies.chunks > options.max_ranked_matches && budget_used + i->df > options.max_ranked_matches) break;
+    budget_used += i->df;
+    ranked_items.push_back(i);
+  }
+  Result<std::vector<FtsCandidate>> any =
+      ranked_items.empty()
+          // Every word is common: some chunks holding them, unranked, for the rescoring to order.
+          ? fts.unranked(or_expression(by_rarity), options.any_term_candidates, filter)
+          : fts.ranked(or_expression(ranked_items), options.any_term_candidates, filter, options.columns);
   if (!any) return any.error();
   if (any->empty()) return out;
 
@@ -17,13 +92,25 @@ Result<std::vector<LexicalHit>> lexical_search(LibraryStore& store, const Analyz
   std::unordered_map<int64_t, LexicalHit> pool;
   for (const FtsCandidate& c : *any) pool.emplace(c.chunk_id, LexicalHit{c.chunk_id, c.document_id, 0, c.score, 0, 0});
   const double floor_score = any->back().score;  // what a chunk outside the any-term top list gets
-  const std::pair<std::string, int> extra_queries[] = {
-      {fts_phrase_expression(query), options.phrase_candidates},
-      {fts_all_expression(query), options.all_terms_candidates},
+
+  int64_t all_terms_df = 0, phrases_df = 0;
+  for (const Item& i : items) (i.phrase ? phrases_df : all_terms_df) += i.df;
+  struct Extra {
+    std::string expression;
+    int limit;
+    bool rank;
   };
-  for (const auto& [expression, limit] : extra_queries) {
-    if (expression.empty()) continue;
-    auto extra = fts_candidates(store, expression, limit, filter, options.columns);
+  // Ranking an AND query costs its terms' full frequency counts (bm25's IDF), not per match.
+  const bool small_library = frequencies.chunks <= options.max_ranked_matches;
+  const Extra extras[] = {
+      {fts_phrase_expression(query), options.phrase_candidates, small_library || phrases_df <= options.max_ranked_matches},
+      {fts_all_expression(query), options.all_terms_candidates,
+       small_library || all_terms_df <= 4 * options.max_ranked_matches},
+  };
+  for (const Extra& e : extras) {
+    if (e.expression.empty()) continue;
+    auto extra = e.rank ? fts.ranked(e.expression, e.limit, filter, options.columns)
+                        : fts.unranked(e.expression, e.limit, filter);
     if (!extra) return extra.error();
     for (const FtsCandidate& c : *extra) pool.emplace(c.chunk_id, LexicalHit{c.chunk_id, c.document_id, 0, floor_score, 0, 0});
   }
@@ -47,33 +134,50 @@ Result<std::vector<LexicalHit>> lexical_search(LibraryStore& store, const Analyz
     documents.resize(static_cast<size_t>(std::max(0, options.documents_rescored)));
   PassageScorer scorer(query, options.passage);
   for (const auto& [dscore, doc] : documents) {
-    auto record = store.document(doc);
-    if (!record) return record.error();
-    if (!*record) continue;
-    std::vector<ChunkRecord> chunks;
-    if ((*record)->chunk_count <= options.max_document_chunks) {
-      auto all = store.document_chunks(doc);
-      if (!all) return all.error();
-      chunks = std::move(*all);
-    } else {
-      std::vector<int64_t> ids;
-      for (const auto& [id, h] : pool)
-        if (h.document_id == doc) ids.push_back(id);
-      std::sort(ids.begin(), ids.end());
-      auto some = store.chunks(ids);
-      if (!some) return some.error();
-      chunks = std::move(*some);
+    auto span = fts.document_span(doc);
+    if (!span) return span.error();
+    if (span->chunks == 0) continue;
+    // The document's own frequencies, counted by FTS5 over its chunks.
+    PassageStatistics local;
+    local.passages = static_cast<double>(span->chunks);
+    local.average_tokens = span->average_tokens;
+    local.phrase_df.assign(query.phrases.size(), 0.0);
+    local.term_df.assign(query.terms.size(), 0.0);
+    std::vector<const Item*> selecting;
+    const bool small = span->chunks <= options.max_document_matches;
+    for (const Item& i : items) {
+      if (i.df == 0) continue;
+      auto n = fts.count_in_document(i.expression, *span);
+      if (!n) return n.error();
+      (i.phrase ? local.phrase_df : local.term_df)[i.index] = static_cast<double>(*n);
+      // In a long document, a word in most of its chunks picks out none of them.
+      const double common = std::max(1.0, options.document_common_share * static_cast<double>(span->chunks));
+      if (*n > 0 && (small || static_cast<double>(*n) <= common)) selecting.push_back(&i);
     }
+    std::vector<int64_t> ids;
+    if (!selecting.empty()) {
+      auto found = fts.matches_in_document(or_expression(selecting), *span, options.max_document_matches);
+      if (!found) return found.error();
+      ids = std::move(*found);
+    }
+    std::unordered_set<int64_t> have(ids.begin(), ids.end());
+    for (const auto& [id, h] : pool)
+      if (h.document_id == doc && have.insert(id).second) ids.push_back(id);
+    if (ids.empty()) continue;
+    std::sort(ids.begin(), ids.end());
+    auto chunks = store.chunks(ids);
+    if (!chunks) return chunks.error();
     std::vector<PassageText> texts;
-    texts.reserve(chunks.size());
-    for (const auto& c : chunks) texts.push_back(PassageText{c.text, c.heading_path});
-    std::vector<PassageMatch> matches = scorer.score(texts);
+    texts.reserve(chunks->size());
+    for (const auto& c : *chunks) texts.push_back(PassageText{c.text, c.heading_path, c.token_count});
+    std::vector<PassageMatch> matches = scorer.score(texts, local);
     double local_best = 0;
     for (const auto& m : matches) local_best = std::max(local_best, m.score);
     if (local_best <= 0) continue;
-    for (size_t i = 0; i < chunks.size(); ++i) {
+    for (size_t i = 0; i < chunks->size(); ++i) {
       if (matches[i].score <= 0) continue;
-      auto [it, inserted] = pool.emplace(chunks[i].id, LexicalHit{chunks[i].id, doc, 0, 0, 0, 0});
+      const ChunkRecord& c = (*chunks)[i];
+      auto [it, inserted] = pool.emplace(c.id, LexicalHit{c.id, doc, 0, 0, 0, 0});
       it->second.local_score = matches[i].score / local_best;
     }
   }
@@ -88,6 +192,14 @@ Result<std::vector<LexicalHit>> lexical_search(LibraryStore& store, const Analyz
     return a.score != b.score ? a.score > b.score : a.chunk_id < b.chunk_id;
   });
   return out;
+}
+
+Result<std::vector<LexicalHit>> lexical_search(LibraryStore& store, const AnalyzedQuery& query,
+                                               const SearchFilter& filter, const LexicalOptions& options) {
+  FtsReader fts(store);
+  auto f = query_frequencies(fts, query);
+  if (!f) return f.error();
+  return lexical_search(fts, store, query, *f, filter, options);
 }
 
 }  // namespace pw::rag

@@ -2,7 +2,9 @@
 // BM25 with the heading path boosted), then a second look inside the best documents.
 //
 //   pw::rag::AnalyzedQuery q = pw::rag::analyze_query(question);
-//   auto hits = pw::rag::lexical_search(store, q, filter, {});   // best first
+//   pw::rag::FtsReader fts(store);
+//   auto freq = pw::rag::query_frequencies(fts, q);                   // df per term / phrase
+//   auto hits = pw::rag::lexical_search(fts, store, q, *freq, filter, {});   // best first
 //   hits->front().chunk_id;
 //
 // Scoring (higher is better), each part in [0, 1]:
@@ -15,12 +17,22 @@
 //      words that pick out one clause decide.
 // Phrase and all-terms queries add candidates the any-term query may rank too low to keep
 // ("phrase match first, then the meaningful terms"); they are scored like the others.
+//
+// Bounded cost (why it stays fast at a million chunks): FTS5 computes bm25() for every row a
+// MATCH finds, so only the rarest terms and phrases whose document frequencies add up to at
+// most `max_ranked_matches` enter the ranked any-term query; a word found in a large share of
+// the library (fts5vocab says how many) is left to the rescoring, which still counts it. The
+// all-terms and phrase queries are ranked only when their matches are that few too, else
+// taken unranked up to their limits. Inside a document only the chunks holding a term that is
+// not common there are read (at most `max_document_matches`), with that document's term
+// frequencies counted by FTS5 over its chunk-id range.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "engine/util/status.h"
+#include "rag/retrieval/fts_reader.h"
 #include "rag/retrieval/library_queries.h"
 #include "rag/retrieval/passage_scorer.h"
 #include "rag/retrieval/query_analysis.h"
@@ -33,11 +45,23 @@ struct LexicalOptions {
   int all_terms_candidates = 100;
   int phrase_candidates = 50;
   int documents_rescored = 5;
-  int max_document_chunks = 3000;  // longer documents: only their candidate chunks are rescored
+  int max_document_matches = 200;     // chunks of one rescored document read besides its candidates
+  double document_common_share = 0.5;  // a term in more of a document's chunks selects none there
+  int64_t max_ranked_matches = 20000;  // bm25() budget of one ranked query (sum of its terms' df)
   double document_weight = 1.0;
   FtsColumnWeights columns;
   PassageScorerOptions passage;
 };
+
+// Library-wide document frequencies of a query's terms and phrases.
+struct QueryFrequencies {
+  int64_t chunks = 0;                // chunks in the library
+  std::vector<int64_t> term_df;      // per query term (exact, from fts5vocab)
+  std::vector<int64_t> phrase_df;    // per phrase, counted up to phrase_cap
+  int64_t phrase_cap = 0;
+};
+
+Result<QueryFrequencies> query_frequencies(FtsReader& fts, const AnalyzedQuery& query, int64_t phrase_cap = 5000);
 
 struct LexicalHit {
   int64_t chunk_id = 0;
@@ -48,6 +72,11 @@ struct LexicalHit {
   double local_score = 0;     // L (0 when the document was not rescored)
 };
 
+Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& store, const AnalyzedQuery& query,
+                                               const QueryFrequencies& frequencies, const SearchFilter& filter,
+                                               const LexicalOptions& options = {});
+
+// Convenience for one-off searches (tests, tools): its own FtsReader and frequencies.
 Result<std::vector<LexicalHit>> lexical_search(LibraryStore& store, const AnalyzedQuery& query,
                                                const SearchFilter& filter, const LexicalOptions& options = {});
 

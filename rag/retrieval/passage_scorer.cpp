@@ -56,6 +56,11 @@ PassageScorer::Counts PassageScorer::count(const PassageText& p) const {
 }
 
 std::vector<PassageMatch> PassageScorer::score(std::span<const PassageText> passages) const {
+  return score(passages, PassageStatistics{});
+}
+
+std::vector<PassageMatch> PassageScorer::score(std::span<const PassageText> passages,
+                                               const PassageStatistics& set) const {
   std::vector<PassageMatch> out(passages.size());
   if (passages.empty() || query_.empty()) return out;
   std::vector<Counts> counts;
@@ -65,14 +70,34 @@ std::vector<PassageMatch> PassageScorer::score(std::span<const PassageText> pass
     counts.push_back(count(p));
     total_length += counts.back().length;
   }
-  const double n = static_cast<double>(passages.size());
-  const double avg_length = std::max(1.0, total_length / n);
+  const bool external = set.passages > 0 && set.term_df.size() == query_.terms.size() &&
+                        set.phrase_df.size() == query_.phrases.size();
+  const double n = external ? std::max(set.passages, static_cast<double>(passages.size()))
+                            : static_cast<double>(passages.size());
+  double avg_length = total_length / static_cast<double>(passages.size());
+  if (external && set.average_length > 0) {
+    avg_length = set.average_length;
+  } else if (external && set.average_tokens > 0) {
+    double tokens = 0, length = 0;
+    for (size_t i = 0; i < passages.size(); ++i) {
+      if (passages[i].tokens <= 0) continue;
+      tokens += passages[i].tokens;
+      length += counts[i].length;
+    }
+    if (tokens > 0) avg_length = set.average_tokens * length / tokens;
+  }
+  avg_length = std::max(1.0, avg_length);
   auto idf = [&](double df) { return std::log(1.0 + (n - df + 0.5) / (df + 0.5)); };
 
   std::vector<double> term_df(query_.terms.size(), 0.0), phrase_df(query_.phrases.size(), 0.0);
   for (const Counts& c : counts) {
     for (size_t t = 0; t < c.term_tf.size(); ++t) term_df[t] += c.term_tf[t] > 0;
     for (size_t p = 0; p < c.phrase_tf.size(); ++p) phrase_df[p] += c.phrase_tf[p] > 0;
+  }
+  if (external) {
+    // The set's counts, never fewer than the passages seen here hold.
+    for (size_t t = 0; t < term_df.size(); ++t) term_df[t] = std::min(n, std::max(term_df[t], set.term_df[t]));
+    for (size_t p = 0; p < phrase_df.size(); ++p) phrase_df[p] = std::min(n, std::max(phrase_df[p], set.phrase_df[p]));
   }
   const double k1 = options_.k1, b = options_.b;
   for (size_t i = 0; i < counts.size(); ++i) {

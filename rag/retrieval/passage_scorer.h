@@ -6,6 +6,8 @@
 //   m[i].score;            // higher is better, comparable within this call only
 //   m[i].terms_present;    // bit i set when query.terms[i] occurs in chunk i (text or heading)
 //
+//   m = scorer.score(some_chunks, {.passages = 120, .term_df = {...}, .phrase_df = {...}});
+//
 // Why local statistics: a question that names a contract's parties ("Purolator", "Dynamex")
 // finds the contract through those names, but they occur in nearly every chunk of it; inside
 // the document, only the words that are rare there ("governed", "laws") tell the clauses
@@ -35,6 +37,19 @@ struct PassageScorerOptions {
 struct PassageText {
   std::string_view text;
   std::string_view heading;
+  int tokens = 0;  // the chunk's stored token count, when known (PassageStatistics::average_tokens)
+};
+
+// Term statistics of a larger set than the passages scored (a whole document of which only
+// some chunks are read): its size, per-term and per-phrase passage frequencies, mean length.
+struct PassageStatistics {
+  double passages = 0;
+  std::vector<double> term_df;    // per query term
+  std::vector<double> phrase_df;  // per query phrase
+  double average_length = 0;      // 0: the mean of the passages scored ...
+  // ... or, when set and the passages carry their token counts, the set's mean token count
+  // times the passages' words per token: the set's mean length without reading all of it.
+  double average_tokens = 0;
 };
 
 struct PassageMatch {
@@ -47,6 +62,8 @@ class PassageScorer {
  public:
   PassageScorer(const AnalyzedQuery& query, PassageScorerOptions options = {});
   std::vector<PassageMatch> score(std::span<const PassageText> passages) const;
+  // With the statistics of the set the passages come from (sizes must match the query's).
+  std::vector<PassageMatch> score(std::span<const PassageText> passages, const PassageStatistics& set) const;
 
  private:
   struct Counts;

@@ -5,36 +5,25 @@
 #include <string>
 #include <unordered_set>
 
-#include "rag/retrieval/library_queries.h"
-
 namespace pw::rag {
-namespace {
-constexpr int64_t kDocumentFrequencyCap = 50000;
+
+std::vector<double> query_term_weights(const QueryFrequencies& frequencies) {
+  const double n = static_cast<double>(std::max<int64_t>(frequencies.chunks, 1));
+  auto idf = [&](int64_t df) {
+    double d = std::min(static_cast<double>(df), n);
+    return std::log(1.0 + (n - d + 0.5) / (d + 0.5));
+  };
+  std::vector<double> weights;
+  for (int64_t df : frequencies.term_df) weights.push_back(idf(df));
+  for (int64_t df : frequencies.phrase_df) weights.push_back(idf(df));
+  return weights;
 }
 
 Result<std::vector<double>> query_term_weights(LibraryStore& store, const AnalyzedQuery& query) {
-  std::vector<double> weights;
-  auto total = library_chunk_count(store);
-  if (!total) return total.error();
-  const double n = static_cast<double>(std::max<int64_t>(*total, 1));
-  auto idf = [&](int64_t df) {
-    double d = static_cast<double>(df);
-    return std::log(1.0 + (n - d + 0.5) / (d + 0.5));
-  };
-  for (const auto& t : query.terms) {
-    auto df = fts_document_frequency(store, "\"" + t.raw + "\"", kDocumentFrequencyCap);
-    if (!df) return df.error();
-    weights.push_back(idf(*df));
-  }
-  for (const auto& p : query.phrases) {
-    std::string expression = "\"";
-    for (size_t i = 0; i < p.raw.size(); ++i) expression += (i ? " " : "") + p.raw[i];
-    expression += "\"";
-    auto df = fts_document_frequency(store, expression, kDocumentFrequencyCap);
-    if (!df) return df.error();
-    weights.push_back(idf(*df));
-  }
-  return weights;
+  FtsReader fts(store);
+  auto f = query_frequencies(fts, query);
+  if (!f) return f.error();
+  return query_term_weights(*f);
 }
 
 double term_coverage(const AnalyzedQuery& query, std::span<const double> weights, std::span<const WordToken> words) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/util/status.h"
+#include "rag/retrieval/lexical_retriever.h"
 #include "rag/retrieval/query_analysis.h"
 #include "rag/retrieval/word_tokens.h"
 #include "rag/store/library_store.h"
@@ -22,8 +23,10 @@
 namespace pw::rag {
 
 // IDF of each term then each phrase over the whole library: log(1 + (N - df + 0.5) / (df + 0.5)),
-// with df counted up to a cap (common words cost no full scan; they get a small weight anyway).
+// with df from fts5vocab for terms and counted up to a cap for phrases.
 Result<std::vector<double>> query_term_weights(LibraryStore& store, const AnalyzedQuery& query);
+// The same from frequencies already read (the retriever reads them once per search).
+std::vector<double> query_term_weights(const QueryFrequencies& frequencies);
 
 // Share (0..1) of the total weight whose term or phrase occurs among `words`. 0 for an empty query.
 double term_coverage(const AnalyzedQuery& query, std::span<const double> weights, std::span<const WordToken> words);

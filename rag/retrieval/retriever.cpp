@@ -13,7 +13,8 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 
 }  // namespace
 
-Retriever::Retriever(LibraryStore& store, RetrieverOptions options) : store_(store), options_(options) {}
+Retriever::Retriever(LibraryStore& store, RetrieverOptions options)
+    : store_(store), options_(options), fts_(std::make_unique<FtsReader>(store)) {}
 
 Status Retriever::set_semantic(QueryEmbedder* embedder, std::shared_ptr<const VectorIndex> index) {
   if ((embedder == nullptr) != (index == nullptr))
@@ -31,6 +32,11 @@ Result<bool> Retriever::use_library_vectors(QueryEmbedder& embedder) {
   auto model = store_.embedding_model(embedder.model_name());
   if (!model) return model.error();
   if (!*model) return false;
+  if ((*model)->dim != embedder.dimension())
+    return Error(ErrorCode::Corrupt, store_.path(),
+                 "the library's vectors of " + embedder.model_name() + " have " + std::to_string((*model)->dim) +
+                     " dimensions, the model makes " + std::to_string(embedder.dimension()) +
+                     " (re-embed the library with this model)");
   auto index = VectorIndex::load(store_, **model);
   if (!index) return index.error();
   if (index->size() == 0) return false;
@@ -49,9 +55,14 @@ Result<RetrievalResult> Retriever::search(const RetrievalRequest& request) {
 
   std::vector<RankedList> lists;
   int lexical_list = -1, semantic_list = -1;
+  // Library-wide term frequencies, read once: the lexical candidates and the relevance
+  // weights both use them.
+  auto t_lexical = Clock::now();
+  auto frequencies = query_frequencies(*fts_, result.query);
+  if (!frequencies) return frequencies.error();
   if (want_lexical && !result.query.empty()) {
-    auto t = Clock::now();
-    auto hits = lexical_search(store_, result.query, request.filter, options_.lexical);
+    auto t = t_lexical;
+    auto hits = lexical_search(*fts_, store_, result.query, *frequencies, request.filter, options_.lexical);
     if (!hits) return hits.error();
     RankedList list{"lexical", options_.lexical_weight, {}};
     for (const LexicalHit& h : *hits) {
@@ -93,9 +104,7 @@ Result<RetrievalResult> Retriever::search(const RetrievalRequest& request) {
   result.timings.fusion_ms = ms_since(t_fusion);
 
   auto t_passages = Clock::now();
-  auto weights = query_term_weights(store_, result.query);
-  if (!weights) return weights.error();
-  result.term_weights = std::move(*weights);
+  result.term_weights = query_term_weights(*frequencies);
   PassageOptions passage_options = options_.passages;
   passage_options.max_passages = request.k;
   PW_TRY(assemble_passages(store_, fused, result.query, result.term_weights, lexical_list, semantic_list,

@@ -4,7 +4,8 @@
 // verdict.
 //
 //   pw::rag::Retriever retriever(store);                      // lexical only
-//   retriever.set_semantic(&embedder, index);                  // optional (engine encoder)
+//   auto on = retriever.use_library_vectors(query_embedder);   // + semantic, when the library
+//   if (!on) return on.error();                                 //   holds vectors of that model
 //   auto r = retriever.search({.query = "carry-over of annual leave", .k = 8,
 //                              .filter = pw::rag::SearchFilter::in_collections({hr})});
 //   if (!r) return r.error();
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "engine/util/status.h"
+#include "rag/retrieval/fts_reader.h"
 #include "rag/retrieval/lexical_retriever.h"
 #include "rag/retrieval/passage.h"
 #include "rag/retrieval/passage_assembly.h"
@@ -88,17 +90,18 @@ class Retriever {
  public:
   explicit Retriever(LibraryStore& store, RetrieverOptions options = {});
 
-  // Turns semantic search on (both set) or off (both null). The index must hold vectors of
-  // embedder->model_name() with embedder->dimension() values.
+  // THE way to turn semantic search on: `embedder` for the queries, the library's stored
+  // vectors of the same model (embedder.model_name()) loaded into an in-memory index.
+  // Returns false (and stays lexical) when the library holds no vectors of that model yet,
+  // so a missing or still-embedding model never stops search. Errors: the library cannot be
+  // read, or its vectors of that model have another dimension than the model makes.
+  Result<bool> use_library_vectors(QueryEmbedder& embedder);
+
+  // The same with an index built elsewhere (shared between retrievers on several threads, or
+  // a benchmark's synthetic vectors); both null turns semantic search off. The index must
+  // hold vectors of embedder->model_name() with embedder->dimension() values.
   Status set_semantic(QueryEmbedder* embedder, std::shared_ptr<const VectorIndex> index);
   bool has_semantic() const { return embedder_ != nullptr; }
-
-  // Semantic search with `embedder` over the library's stored vectors of that model: loads
-  // them into a VectorIndex and calls set_semantic. Returns false (and stays lexical) when
-  // the library holds no vectors of embedder->model_name() yet, so a missing or still
-  // embedding model never stops search. Errors: the library cannot be read, or the stored
-  // vectors have another dimension than the model.
-  Result<bool> use_library_vectors(QueryEmbedder& embedder);
 
   Result<RetrievalResult> search(const RetrievalRequest& request);
 
@@ -108,6 +111,7 @@ class Retriever {
  private:
   LibraryStore& store_;
   RetrieverOptions options_;
+  std::unique_ptr<FtsReader> fts_;  // statements prepared once on store_'s connection
   QueryEmbedder* embedder_ = nullptr;
   std::shared_ptr<const VectorIndex> index_;
 };

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <queue>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -13,6 +13,7 @@ namespace {
 
 constexpr int kMaxDim = 16384;
 constexpr size_t kScanBlock = 4096;  // rows per kernel call (the dot buffer stays in cache)
+constexpr size_t kMinRowsPerThread = 32768;  // below this a thread costs more than it saves
 
 // Quantises `values` into out[0, values.size()) with scale max|x|/127; returns the factor
 // scale / |dequantised vector| (0 for the zero vector).
@@ -125,6 +126,38 @@ std::vector<VectorHit> VectorIndex::search(std::span<const float> query, size_t 
   return search_with(int8_dot_rows(), query, k, filter);
 }
 
+std::vector<VectorIndex::Scored> VectorIndex::scan(DotKernel kernel, const QuantizedVector& q, size_t first_row,
+                                                   size_t end_row, size_t k, const std::vector<uint8_t>& allowed) const {
+  // The best k (similarity, row) so far; `stronger` orders the heap so its top is the weakest.
+  auto stronger = [&](const Scored& a, const Scored& b) { return is_stronger(a, b); };
+  std::vector<Scored> heap;
+  heap.reserve(k + 1);
+  std::vector<int32_t> dots(kScanBlock);
+  for (size_t first = first_row; first < end_row; first += kScanBlock) {
+    const size_t n = std::min(kScanBlock, end_row - first);
+    kernel(q.values.data(), rows_.data() + first * stride_, stride_, n, dots.data());
+    for (size_t i = 0; i < n; ++i) {
+      const size_t r = first + i;
+      if (!allowed.empty() && !allowed[doc_index_[r]]) continue;
+      const Scored e{static_cast<float>(dots[i]) * q.factor * factors_[r], r};
+      if (heap.size() < k) {
+        heap.push_back(e);
+        std::push_heap(heap.begin(), heap.end(), stronger);
+      } else if (stronger(e, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), stronger);
+        heap.back() = e;
+        std::push_heap(heap.begin(), heap.end(), stronger);
+      }
+    }
+  }
+  return heap;
+}
+
+bool VectorIndex::is_stronger(const Scored& a, const Scored& b) const {
+  if (a.similarity != b.similarity) return a.similarity > b.similarity;
+  return chunk_ids_[a.row] < chunk_ids_[b.row];
+}
+
 std::vector<VectorHit> VectorIndex::search_with(DotKernel kernel, std::span<const float> query, size_t k,
                                                 const SearchFilter& filter) const {
   std::vector<VectorHit> out;
@@ -133,35 +166,29 @@ std::vector<VectorHit> VectorIndex::search_with(DotKernel kernel, std::span<cons
   if (q.factor == 0) return out;
   const std::vector<uint8_t> allowed = allowed_documents(filter);
 
-  // The best k (similarity, row) so far; `stronger` orders the heap so its top is the weakest.
-  using Entry = std::pair<float, size_t>;
-  auto stronger = [&](const Entry& a, const Entry& b) {
-    if (a.first != b.first) return a.first > b.first;
-    return chunk_ids_[a.second] < chunk_ids_[b.second];
+  // A million rows are 384 MB to stream: split them over the cores, each part keeps its own
+  // best k, and the parts' lists are merged (the order is the same as one thread's).
+  size_t parts = threads_ > 0 ? static_cast<size_t>(threads_) : std::max(1u, std::thread::hardware_concurrency());
+  parts = std::clamp<size_t>(std::min(parts, size() / kMinRowsPerThread), 1, 64);
+  std::vector<std::vector<Scored>> found(parts);
+  const size_t per_part = (size() + parts - 1) / parts;
+  auto run_part = [&](size_t p) {
+    const size_t first = std::min(size(), p * per_part);
+    found[p] = scan(kernel, q, first, std::min(size(), first + per_part), k, allowed);
   };
-  std::priority_queue<Entry, std::vector<Entry>, decltype(stronger)> heap(stronger);
-  std::vector<int32_t> dots(kScanBlock);
-  for (size_t first = 0; first < size(); first += kScanBlock) {
-    const size_t n = std::min(kScanBlock, size() - first);
-    kernel(q.values.data(), rows_.data() + first * stride_, stride_, n, dots.data());
-    for (size_t i = 0; i < n; ++i) {
-      const size_t r = first + i;
-      if (!allowed.empty() && !allowed[doc_index_[r]]) continue;
-      const float sim = static_cast<float>(dots[i]) * q.factor * factors_[r];
-      if (heap.size() < k) {
-        heap.emplace(sim, r);
-      } else if (stronger(Entry{sim, r}, heap.top())) {
-        heap.pop();
-        heap.emplace(sim, r);
-      }
-    }
-  }
-  out.resize(heap.size());
-  for (size_t i = heap.size(); i-- > 0;) {
-    auto [sim, r] = heap.top();
-    heap.pop();
-    out[i] = VectorHit{chunk_ids_[r], doc_ids_[doc_index_[r]], sim};
-  }
+  std::vector<std::thread> helpers;
+  for (size_t p = 1; p < parts; ++p) helpers.emplace_back(run_part, p);
+  run_part(0);
+  for (auto& t : helpers) t.join();
+
+  std::vector<Scored> all;
+  for (auto& f : found) all.insert(all.end(), f.begin(), f.end());
+  auto stronger = [&](const Scored& a, const Scored& b) { return is_stronger(a, b); };
+  const size_t keep = std::min(k, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(), stronger);
+  out.reserve(keep);
+  for (size_t i = 0; i < keep; ++i)
+    out.push_back(VectorHit{chunk_ids_[all[i].row], doc_ids_[doc_index_[all[i].row]], all[i].similarity});
   return out;
 }
 

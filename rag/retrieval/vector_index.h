@@ -10,7 +10,8 @@
 // Cosine similarity from int8: row = q_r * s_r (per-row scale), query likewise; the scan
 // computes integer dots q_query . q_r (rag/retrieval/int8_dot.h) and multiplies by
 // s_query * s_r / (|query| |row|), both norms taken from the dequantised vectors. The index is
-// immutable; rebuild it after the library's vectors change.
+// immutable; rebuild it after the library's vectors change. Large indexes are scanned by one
+// thread per core (each keeps a bounded heap of its best k; the lists are merged).
 #pragma once
 
 #include <cstdint>
@@ -57,6 +58,10 @@ class VectorIndex {
 
   QuantizedVector quantize(std::span<const float> values) const;
 
+  // Threads a search may use (0 = one per core, the default); large indexes are split
+  // between them. Not to be changed while another thread searches.
+  void set_threads(int threads) { threads_ = threads; }
+
   size_t size() const { return chunk_ids_.size(); }
   int dim() const { return dim_; }
   size_t stride() const { return stride_; }
@@ -65,7 +70,16 @@ class VectorIndex {
  private:
   // Rows allowed by the filter, as a flag per dense document index (empty = all allowed).
   std::vector<uint8_t> allowed_documents(const SearchFilter& filter) const;
+  struct Scored {
+    float similarity;
+    size_t row;
+  };
+  bool is_stronger(const Scored& a, const Scored& b) const;
+  // The best k rows of [first_row, end_row) as a heap (weakest first), bounded by k.
+  std::vector<Scored> scan(DotKernel kernel, const QuantizedVector& q, size_t first_row, size_t end_row, size_t k,
+                           const std::vector<uint8_t>& allowed) const;
 
+  int threads_ = 0;
   int dim_ = 0;
   size_t stride_ = 0;                  // bytes per row, dim rounded up to 32
   std::vector<int8_t> rows_;           // size() * stride_

@@ -96,6 +96,42 @@ TEST(CliEmbed, IngestWithEmbedModelThenSemanticSearch) {
   ASSERT_EQ(other.exit_code, 0) << other.err;
   EXPECT_NE(other.err.find("no vectors"), std::string::npos) << other.err;
   EXPECT_FALSE(nlohmann::json::parse(other.out)["semantic_used"].get<bool>());
+
+  // ask with the same model: fused retrieval, an extractive answer citing the document.
+  auto ask = pw::test::run_cli({"ask", "How many vacation days roll into the next year?", "--db", db,
+                                "--embed-model", bert(), "--json"});
+  ASSERT_EQ(ask.exit_code, 0) << ask.err;
+  const auto answer = nlohmann::json::parse(ask.out);
+  EXPECT_EQ(answer["retrieval"], "fused") << ask.out;
+  EXPECT_EQ(answer["mode"], "extractive");
+  ASSERT_FALSE(answer["sources"].empty());
+  EXPECT_NE(answer["sources"][0]["document"].get<std::string>().find("leave.md"), std::string::npos);
+  auto ask_other = pw::test::run_cli({"ask", "vacation days", "--db", db, "--embed-model",
+                                      pw::test::shared_path("fixtures/models/tiny-bert-Q4_K_M.gguf").string(), "--json"});
+  ASSERT_EQ(ask_other.exit_code, 0) << ask_other.err;
+  EXPECT_NE(ask_other.err.find("no vectors"), std::string::npos) << ask_other.err;
+  EXPECT_EQ(nlohmann::json::parse(ask_other.out)["retrieval"], "lexical");
+}
+
+// Semantic search really takes part: a query sharing no word with the document still finds
+// it through the embedding list when there is one, and never without.
+TEST(CliEmbed, SemanticListFindsPassagesWithoutSharedWords) {
+  pw::test::TempDir tmp;
+  const std::string doc = "# Leave policy\n\nUnused vacation days roll into the next year, up to five days.\n";
+  std::filesystem::create_directories(tmp / "docs");
+  pw::test::write_file(tmp / "docs" / "leave.md", doc.data(), doc.size());
+  const std::string db = (tmp / "lib.sqlite3").string();
+  ASSERT_EQ(pw::test::run_cli({"ingest", (tmp / "docs").string(), "--db", db, "--embed-model", bert()}).exit_code, 0);
+  auto words_only = pw::test::run_cli({"search", "zebra quantum", "--db", db, "--json"});
+  ASSERT_EQ(words_only.exit_code, 0) << words_only.err;
+  EXPECT_TRUE(nlohmann::json::parse(words_only.out)["results"].empty());
+  auto fused = pw::test::run_cli({"search", "zebra quantum", "--db", db, "--embed-model", bert(), "--json"});
+  ASSERT_EQ(fused.exit_code, 0) << fused.err;
+  const auto hits = nlohmann::json::parse(fused.out);
+  EXPECT_TRUE(hits["semantic_used"].get<bool>());
+  ASSERT_FALSE(hits["results"].empty()) << fused.out;
+  EXPECT_GT(hits["results"][0]["semantic_rank"].get<int>(), 0);
+  EXPECT_EQ(hits["results"][0]["lexical_rank"].get<int>(), 0);
 }
 
 }  // namespace

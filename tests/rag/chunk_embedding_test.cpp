@@ -91,8 +91,9 @@ TEST(ChunkEmbedding, WorkerEmbedsEveryChunkDuringIngestionAndActivatesTheModel) 
   // Semantic search runs on them through the QueryEmbedder.
   pw::rag::Retriever retriever(store);
   pw::rag::EngineQueryEmbedder query_embedder(embedder);
-  const pw::Status on = pw::rag::enable_semantic_search(store, retriever, query_embedder);
-  ASSERT_TRUE(on.ok()) << on.error().describe();
+  auto on = retriever.use_library_vectors(query_embedder);
+  ASSERT_TRUE(on) << on.error().describe();
+  ASSERT_TRUE(*on);
   auto semantic = retriever.search({"vacation days next year", 3, {}, pw::rag::RetrievalMode::Semantic});
   ASSERT_TRUE(semantic) << semantic.error().describe();
   EXPECT_TRUE(semantic->semantic_used);
@@ -123,7 +124,7 @@ TEST(ChunkEmbedding, ModelChangeBackfillsWithTheRealEncoder) {
   EXPECT_EQ(job->embedded(), report->chunks_written);
 }
 
-TEST(ChunkEmbedding, LibraryWithoutVectorsOfTheModelIsNotFound) {
+TEST(ChunkEmbedding, LibraryWithoutVectorsOfTheModelStaysLexical) {
   pw::test::TempDir tmp;
   auto library = pw::rag::Library::open(tmp / "lib.sqlite3");
   ASSERT_TRUE(library);
@@ -131,9 +132,9 @@ TEST(ChunkEmbedding, LibraryWithoutVectorsOfTheModelIsNotFound) {
   ASSERT_TRUE(embedder);
   pw::rag::Retriever retriever(library->store());
   pw::rag::EngineQueryEmbedder q(embedder);
-  const pw::Status s = pw::rag::enable_semantic_search(library->store(), retriever, q);
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code(), pw::ErrorCode::NotFound);
+  auto on = retriever.use_library_vectors(q);
+  ASSERT_TRUE(on) << on.error().describe();
+  EXPECT_FALSE(*on);
   EXPECT_FALSE(retriever.has_semantic());
 }
 

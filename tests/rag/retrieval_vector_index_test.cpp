@@ -210,3 +210,30 @@ TEST(RetrievalVectorIndex, LoadsStoredInt8Vectors) {
 }
 
 }  // namespace
+
+// A large index is scanned by several threads; the result is the one thread's, exactly.
+TEST(RetrievalVectorIndex, ThreadedScanEqualsOneThread) {
+  Fixture f = make_fixture(70000, 32, 5);  // above two threads' minimum share of rows
+  auto index = VectorIndex::build(f.matrix, f.placements);
+  ASSERT_TRUE(index.ok());
+  std::mt19937 rng(9);
+  std::normal_distribution<float> normal;
+  for (int q = 0; q < 3; ++q) {
+    std::vector<float> query(32);
+    for (auto& x : query) x = normal(rng);
+    index->set_threads(1);
+    auto one = index->search(query, 25);
+    auto one_filtered = index->search(query, 25, pw::rag::SearchFilter::in_collections({2}));
+    index->set_threads(2);
+    auto two = index->search(query, 25);
+    auto two_filtered = index->search(query, 25, pw::rag::SearchFilter::in_collections({2}));
+    ASSERT_EQ(one.size(), 25u);
+    ASSERT_EQ(one.size(), two.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      EXPECT_EQ(one[i].chunk_id, two[i].chunk_id) << i;
+      EXPECT_EQ(one[i].similarity, two[i].similarity) << i;
+    }
+    ASSERT_EQ(one_filtered.size(), two_filtered.size());
+    for (size_t i = 0; i < one_filtered.size(); ++i) EXPECT_EQ(one_filtered[i].chunk_id, two_filtered[i].chunk_id);
+  }
+}
