@@ -5,18 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
-
 namespace pw::rag {
 namespace {
-
-constexpr size_t kMaxFilterIds = 10000;
-constexpr int kMaxCandidates = 10000;
-
-Status check_filter(const SearchFilter& filter) {
-  if (filter.collection_ids.size() > kMaxFilterIds || filter.document_ids.size() > kMaxFilterIds)
-    return Error(ErrorCode::InvalidArgument, "a search filter lists too many collections or documents");
-  return ok_status();
-}
 
 std::string quoted(const std::vector<std::string>& words) {
   std::string out = "\"";
@@ -131,7 +121,7 @@ Result<int64_t> FtsReader::term_frequency(const QueryTerm& term, int64_t fallbac
 
 Result<std::vector<FtsCandidate>> FtsReader::ranked(const std::string& expression, int limit,
                                                     const SearchFilter& filter, const FtsColumnWeights& weights) {
-  PW_TRY(check_filter(filter));
+  PW_TRY(check_search_filter(filter));
   std::vector<FtsCandidate> out;
   if (expression.empty() || limit <= 0) return out;
   // bm25() needs literal weights; we format the numbers ourselves.
@@ -153,7 +143,7 @@ Result<std::vector<FtsCandidate>> FtsReader::ranked(const std::string& expressio
   auto st = statement(sql);
   if (!st) return st.error();
   int index = 3;
-  (*st)->bind_text(1, expression).bind_int(2, std::min(limit, kMaxCandidates));
+  (*st)->bind_text(1, expression).bind_int(2, std::min(limit, kMaxFtsCandidates));
   bind_filter(**st, index, filter);
   for (;;) {
     auto row = (*st)->step();
@@ -166,7 +156,7 @@ Result<std::vector<FtsCandidate>> FtsReader::ranked(const std::string& expressio
 
 Result<std::vector<FtsCandidate>> FtsReader::unranked(const std::string& expression, int limit,
                                                       const SearchFilter& filter) {
-  PW_TRY(check_filter(filter));
+  PW_TRY(check_search_filter(filter));
   std::vector<FtsCandidate> out;
   if (expression.empty() || limit <= 0) return out;
   std::string sql = "SELECT c.id, c.document_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid";
@@ -175,7 +165,7 @@ Result<std::vector<FtsCandidate>> FtsReader::unranked(const std::string& express
   auto st = statement(sql);
   if (!st) return st.error();
   int index = 3;
-  (*st)->bind_text(1, expression).bind_int(2, std::min(limit, kMaxCandidates));
+  (*st)->bind_text(1, expression).bind_int(2, std::min(limit, kMaxFtsCandidates));
   bind_filter(**st, index, filter);
   for (;;) {
     auto row = (*st)->step();

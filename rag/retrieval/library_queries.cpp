@@ -6,22 +6,16 @@
 #include "rag/store/store_rows.h"
 
 namespace pw::rag {
-namespace {
 
-constexpr size_t kMaxFilterIds = 10000;
-constexpr int kMaxCandidates = 10000;
-
-Status check_filter(const SearchFilter& filter) {
+Status check_search_filter(const SearchFilter& filter) {
   if (filter.collection_ids.size() > kMaxFilterIds || filter.document_ids.size() > kMaxFilterIds)
     return Error(ErrorCode::InvalidArgument, "a search filter lists too many collections or documents");
   return ok_status();
 }
 
-}  // namespace
-
 Result<std::vector<FtsCandidate>> fts_candidates(LibraryStore& store, const std::string& expression, int limit,
                                                  const SearchFilter& filter, const FtsColumnWeights& weights) {
-  PW_TRY(check_filter(filter));
+  PW_TRY(check_search_filter(filter));
   std::vector<FtsCandidate> out;
   if (expression.empty() || limit <= 0) return out;
   // The weights are numbers we format ourselves (bm25() needs literals, not parameters).
@@ -41,7 +35,7 @@ Result<std::vector<FtsCandidate>> fts_candidates(LibraryStore& store, const std:
   st->bind_text(index++, expression);
   for (int64_t id : filter.collection_ids) st->bind_int(index++, id);
   for (int64_t id : filter.document_ids) st->bind_int(index++, id);
-  st->bind_int(index++, std::min(limit, kMaxCandidates));
+  st->bind_int(index++, std::min(limit, kMaxFtsCandidates));
   for (;;) {
     auto row = st->step();
     if (!row) return row.error().with_context("searching the library");

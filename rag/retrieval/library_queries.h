@@ -21,6 +21,12 @@
 
 namespace pw::rag {
 
+// Bounds every retrieval query keeps, whatever a caller (or a hostile request) asks for.
+inline constexpr size_t kMaxFilterIds = 10000;
+inline constexpr int kMaxFtsCandidates = 10000;
+// InvalidArgument when a filter lists more than kMaxFilterIds collections or documents.
+Status check_search_filter(const SearchFilter& filter);
+
 struct FtsColumnWeights {
   double text = 1.0;
   double heading = 2.0;  // a query word in the section heading says more than one in the text

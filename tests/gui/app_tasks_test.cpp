@@ -36,38 +36,18 @@
 #include "gui/library_panel.h"
 #include "gui/main_window.h"
 #include "gui/sources_panel.h"
+#include "tests/gui/gui_test_helpers.h"
 
 namespace {
 
-template <typename T>
-T* find(const QObject& root, const char* name) {
-  auto* found = root.findChild<T*>(name);
-  if (!found) qWarning("no %s named '%s'", T::staticMetaObject.className(), name);
-  return found;
-}
+using pw::gui_test::click_chip;
+using pw::gui_test::find;
+using pw::gui_test::samples_dir;
+using pw::gui_test::shared;
+using pw::gui_test::stories_model;
 
-QString samples_dir() { return QString(PAGEWISE_SOURCE_DIR) + "/resources/samples"; }
-QString shared(const QString& rel) { return QDir::cleanPath(QString(PAGEWISE_SHARED_DIR) + "/" + rel); }
-QString stories_model() { return shared("fixtures/models/stories260K.gguf"); }
 QString locked_pdf() { return shared("corpus/pdfs/hostile/encrypted_user_password/qpdf_c-r4.pdf"); }  // "user2"
 
-// Clicks the [n] chip of turn `turn` in the transcript like a user would.
-bool click_chip(QTextBrowser* browser, int turn, int number) {
-  const QString href = QString("cite:%1:%2").arg(turn).arg(number);
-  for (QTextBlock block = browser->document()->begin(); block.isValid(); block = block.next()) {
-    for (auto it = block.begin(); !it.atEnd(); ++it) {
-      const QTextFragment f = it.fragment();
-      if (!f.isValid() || f.charFormat().anchorHref() != href) continue;
-      QTextCursor cursor(browser->document());
-      cursor.setPosition(f.position() + f.length() / 2);
-      browser->setTextCursor(cursor);
-      browser->ensureCursorVisible();
-      QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, browser->cursorRect(cursor).center());
-      return true;
-    }
-  }
-  return false;
-}
 
 // The top-level widget of `T` named `name` once it is shown (dialogs opened with open()).
 template <typename T>
