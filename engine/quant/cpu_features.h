@@ -4,7 +4,8 @@
 //   if (pw::quant::cpu_features().avx2_fma_f16c) table = avx2_kernels;
 //
 // PAGEWISE_FORCE_SCALAR=1 in the environment turns every fast path off (for debugging and for
-// comparing speed); tests call scalar kernels directly instead.
+// comparing speed); PAGEWISE_FORCE_AVX2=1 turns only the AVX-512 paths off (to compare them with
+// the AVX2 kernels on the same machine); tests call scalar kernels directly instead.
 #pragma once
 
 namespace pw::quant {
@@ -14,9 +15,16 @@ struct CpuFeatures {
   bool fma = false;
   bool f16c = false;
   bool avx2_fma_f16c = false;  // all three: what *_avx2.cpp kernels need
-  bool avx512f = false;        // detected, for reports only
-  bool avx_vnni = false;       // detected, for reports only
+  bool avx512f = false;
+  bool avx512bw = false;
+  bool avx512vl = false;
+  bool avx512_vnni = false;    // the AVX-512 VNNI instructions (vpdpbusd, vpdpwssd)
+  // avx2_fma_f16c and AVX-512 F/BW/VL/VNNI: what *_avx512.cpp kernels need (256-bit vpdpbusd on
+  // ymm registers comes with VL + VNNI). False under PAGEWISE_FORCE_AVX2 or FORCE_SCALAR.
+  bool avx512_vnni_kernels = false;
+  bool avx_vnni = false;       // the VEX-encoded AVX-VNNI of later cores; detected, for reports only
   bool forced_scalar = false;  // PAGEWISE_FORCE_SCALAR was set
+  bool forced_avx2 = false;    // PAGEWISE_FORCE_AVX2 was set
 };
 
 const CpuFeatures& cpu_features();
