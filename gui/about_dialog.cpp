@@ -7,6 +7,7 @@
 #include <QVBoxLayout>
 
 #include "gui/app_icon.h"
+#include "gui/panel_parts.h"
 #include "pagewise/version.h"
 
 namespace pw::gui {
@@ -31,10 +32,7 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent) {
   names->setSpacing(2);
   auto* name = new QLabel(QStringLiteral(PAGEWISE_NAME), this);
   name->setObjectName("aboutTitle");
-  QFont font = name->font();
-  font.setBold(true);
-  font.setPointSizeF(font.pointSizeF() * 1.6);
-  name->setFont(font);
+  follow_app_font(name, 1.6, true);
   names->addWidget(name);
   auto* version = new QLabel(tr("Version %1").arg(QStringLiteral(PAGEWISE_VERSION)), this);
   version->setObjectName("aboutVersion");

@@ -20,7 +20,7 @@ QString memo_markdown(const QVector<TurnState>& turns, const QHash<QString, QStr
     if (t.phase != TurnState::Phase::Done && t.phase != TurnState::Phase::Stopped) continue;
     const ShownAnswer& a = t.answer;
     md += QString("## %1. %2\n\n").arg(++n).arg(t.question);
-    md += QObject::tr("**Answer**") + "\n\n" + a.text.trimmed() + "\n\n";
+    md += QObject::tr("**Answer**") + "\n\n" + readable_answer(a, true) + "\n\n";
     QString how;
     if (a.mode == ShownAnswer::Mode::Generated)
       how = QObject::tr("Model: %1, quantization: %2")

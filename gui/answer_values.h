@@ -52,6 +52,23 @@ struct ShownAnswer {
 // "2 passages from 1 document", or that nothing was found.
 QString basis_line(const ShownAnswer& answer);
 
+// What a screen reader says when an answer is finished: "Answer ready. 2 passages from 1
+// document. The maximum daily dose …", the answer as plain text (no [n], no Markdown marks),
+// cut at a word after about `max_chars` characters.
+QString spoken_answer(const ShownAnswer& answer, int max_chars = 400);
+
+// The heading path as shown ("Leave policy › 3.2 Annual leave").
+QString heading_shown(const QString& heading_path);
+// `quote` without a leading copy of the heading path's last heading ("4.2 Maximum daily dose
+// The maximum …" -> "The maximum …"): the heading is shown on its own line instead.
+QString strip_heading(const QString& quote, const QString& heading_path);
+// "page 2", "pages 2–3".
+QString pages_text(const ShownSource& source);
+// The answer for reading outside the window (memo, clipboard): an extractive answer's quotes
+// each under their heading path and page on a line of their own; other answers as written.
+// `markdown`: the heading line in italics and the quote as "> "; else plain text.
+QString readable_answer(const ShownAnswer& answer, bool markdown);
+
 // The answer as plain text with its numbered sources underneath (Copy answer).
 QString answer_with_sources_text(const ShownAnswer& answer);
 

@@ -172,6 +172,7 @@ void AppController::connectEngine() {
   ChatPanel* chat = window_->chatPanel();
   SourcesPanel* sources = window_->sourcesPanel();
   connect(engine_, &EngineWorker::openFailed, this, &AppController::showError);
+  connect(engine_, &EngineWorker::saveFailed, this, &AppController::showError);
   connect(engine_, &EngineWorker::sourcesFound, this, [chat, sources, this](qint64 id, const ShownAnswer& partial) {
     if (id != request_) return;
     chat->showSources(partial);

@@ -18,6 +18,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "gui/announcement_label.h"
 #include "gui/app_icon.h"
 #include "gui/panel_parts.h"
 
@@ -41,10 +42,7 @@ QWidget* make_empty_state(ChatPanel* panel) {
 
   auto* title = new QLabel(QObject::tr("Add documents to start"), box);
   title->setObjectName("chatEmptyTitle");
-  QFont font = title->font();
-  font.setBold(true);
-  font.setPointSizeF(font.pointSizeF() * 1.5);
-  title->setFont(font);
+  follow_app_font(title, 1.5, true);
   title->setAlignment(Qt::AlignHCenter);
   layout->addWidget(title);
 
@@ -69,6 +67,13 @@ QWidget* make_empty_state(ChatPanel* panel) {
 
   layout->addStretch(4);
   return box;
+}
+
+// A colour between two others (t = 0: a, t = 1: b).
+QColor mix(const QColor& a, const QColor& b, double t) {
+  return QColor::fromRgbF(static_cast<float>(a.redF() * (1 - t) + b.redF() * t),
+                          static_cast<float>(a.greenF() * (1 - t) + b.greenF() * t),
+                          static_cast<float>(a.blueF() * (1 - t) + b.blueF() * t));
 }
 
 QAction* make_action(QObject* parent, const char* name, const QString& text, const QKeySequence& keys,
@@ -190,7 +195,7 @@ ChatPanel::ChatPanel(QWidget* parent) : QFrame(parent) {
   layout->addWidget(stack_, 1);
 
   auto* status_row = new QHBoxLayout;
-  status_ = new QLabel(this);
+  status_ = new AnnouncementLabel(this);
   status_->setObjectName("answerStatus");
   status_->setAccessibleName(tr("Answer status"));
   progress_ = new QProgressBar(this);
@@ -220,6 +225,7 @@ ChatPanel::ChatPanel(QWidget* parent) : QFrame(parent) {
   question_->setAccessibleName(tr("Question"));
   question_->setAccessibleDescription(tr("Type a question and press Enter or Ask"));
   question_->setClearButtonEnabled(true);
+  styleQuestionBox();
   question_->setMinimumHeight(question_->sizeHint().height() + 6);
   row->addWidget(question_, 1);
 
@@ -370,9 +376,8 @@ void ChatPanel::finishAnswer(const ShownAnswer& answer) {
   t.phase = TurnState::Phase::Done;
   setBusy(false);
   render();
-  const QString basis = basis_line(answer);
-  status_->setText(basis);
-  announce(tr("Answer ready. %1").arg(basis));
+  status_->setText(basis_line(answer));
+  announce(spoken_answer(answer));
 }
 
 void ChatPanel::stopAnswer(const ShownAnswer& partial) {
@@ -544,7 +549,30 @@ bool ChatPanel::exactSearch() const { return exact_->isChecked(); }
 void ChatPanel::changeEvent(QEvent* event) {
   QFrame::changeEvent(event);
   // Dark mode switched on or off: the transcript's colours come from the palette.
-  if (event->type() == QEvent::PaletteChange) render();
+  if (event->type() == QEvent::PaletteChange) {
+    styleQuestionBox();
+    render();
+  }
+  // A larger system font: the question box's style sheet is applied again, so its text
+  // follows (a style sheet keeps the font it was polished with).
+  if (event->type() == QEvent::FontChange && question_) {
+    question_->setStyleSheet(QString());
+    styleQuestionBox();
+  }
+}
+
+void ChatPanel::styleQuestionBox() {
+  if (!question_) return;  // a palette change during construction
+  // The question box sits on the conversation's base colour, where a style's own frame (drawn
+  // from the window colour) can vanish, as Fusion's does in a dark palette. Its border is
+  // mixed from the text colour instead, so it shows in light, dark and high-contrast palettes;
+  // with the focus it turns to the highlight colour and thickens.
+  const QPalette p = palette();
+  const QString border = mix(p.color(QPalette::Base), p.color(QPalette::Text), 0.45).name();
+  const QString focus = p.color(QPalette::Highlight).name();
+  question_->setStyleSheet(QString("QLineEdit#questionEdit { border: 1px solid %1; border-radius: 4px; padding: 3px 6px; }"
+                                   "QLineEdit#questionEdit:focus { border: 2px solid %2; padding: 2px 5px; }")
+                               .arg(border, focus));
 }
 
 void ChatPanel::scheduleRender() {
@@ -571,10 +599,6 @@ void ChatPanel::openLink(const QUrl& url) {
   }
 }
 
-void ChatPanel::announce(const QString& text) {
-  status_->setAccessibleDescription(text);
-  QAccessibleEvent event(status_, QAccessible::Alert);
-  QAccessible::updateAccessibility(&event);
-}
+void ChatPanel::announce(const QString& text) { status_->announce(text); }
 
 }  // namespace pw::gui

@@ -35,6 +35,8 @@ class QToolButton;
 
 namespace pw::gui {
 
+class AnnouncementLabel;
+
 class ChatPanel : public QFrame {
   Q_OBJECT
  public:
@@ -91,6 +93,7 @@ class ChatPanel : public QFrame {
   void announce(const QString& text);
   void changeEvent(QEvent* event) override;
   void updateCollectionsText();
+  void styleQuestionBox();
 
   QStackedWidget* stack_ = nullptr;
   QTextBrowser* transcript_ = nullptr;
@@ -98,7 +101,7 @@ class ChatPanel : public QFrame {
   QPushButton* ask_ = nullptr;
   QPushButton* stop_ = nullptr;
   QToolButton* exact_ = nullptr;
-  QLabel* status_ = nullptr;
+  AnnouncementLabel* status_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QComboBox* models_ = nullptr;
   QLabel* model_note_ = nullptr;

@@ -9,6 +9,7 @@
 #include "engine/util/log.h"
 #include "gui/answer_conversion.h"
 #include "gui/model_runner.h"
+#include "gui/user_errors.h"
 #include "rag/retrieval/retriever.h"
 #include "rag/store/library_store.h"
 
@@ -211,6 +212,7 @@ void EngineWorker::save(const AskRequest& request, const ShownAnswer& answer) {
     auto created = store_->create_chat(title.toStdString());
     if (!created) {
       pw::log::warn("chat not saved: {}", created.error().describe());
+      emit saveFailed(storage_error(tr("This chat could not be saved; the answer is still shown."), created.error(), db_path_));
       return;
     }
     chat_id = *created;
@@ -244,7 +246,11 @@ void EngineWorker::save(const AskRequest& request, const ShownAnswer& answer) {
     m.sentences.push_back(std::move(sentence));
   }
   auto assistant = store_->add_message(chat_id, m);
-  if (!user || !assistant) pw::log::warn("chat message not saved");
+  if (!user || !assistant) {
+    const Error& e = !user ? user.error() : assistant.error();
+    pw::log::warn("chat message not saved: {}", e.describe());
+    emit saveFailed(storage_error(tr("This answer could not be saved with the chat; it is still shown."), e, db_path_));
+  }
   emit chatSaved(request.id, chat_id);
   listChats();
 }

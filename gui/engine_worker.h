@@ -91,6 +91,8 @@ class EngineWorker : public QObject {
   void stopped(qint64 id, const pw::gui::ShownAnswer& partial);
   void failed(qint64 id, const pw::gui::UserError& error);
   void chatSaved(qint64 id, qint64 chat_id);
+  // The chat or an answer could not be written to the library (a full disk, ...).
+  void saveFailed(const pw::gui::UserError& error);
   void chatsListed(const QVector<pw::gui::ChatEntry>& chats);
   // `collections`: the ones the chat searches, empty for all.
   void chatLoaded(qint64 chat_id, const QVector<pw::gui::ChatTurn>& turns, const QVector<qint64>& collections);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "engine/util/log.h"
+#include "gui/user_errors.h"
 #include "rag/library/library.h"
 
 namespace pw::gui {
@@ -11,9 +12,11 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-UserError library_error(const QString& summary, const Error& e) { return {summary, q(e.describe())}; }
-
 }  // namespace
+
+UserError IngestWorker::library_error(const QString& summary, const Error& e) const {
+  return storage_error(summary, e, db_path_);
+}
 
 IngestWorker::IngestWorker(QString db_path, QObject* parent) : QObject(parent), db_path_(std::move(db_path)) {}
 IngestWorker::~IngestWorker() = default;
@@ -47,7 +50,7 @@ void IngestWorker::run(const QString& collection, Run&& body) {
   IngestSummary summary;
   summary.collection = collection;
   if (!report) {
-    emit failed(library_error(tr("Adding documents stopped because the library could not be written."), report.error()));
+    emit failed(library_error(tr("Adding documents stopped: the library could not be written."), report.error()));
   } else {
     summary.cancelled = report->cancelled;
     for (const auto& d : report->documents) {

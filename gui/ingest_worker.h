@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 
+#include "engine/util/status.h"
 #include "gui/worker_values.h"
 
 namespace pw::rag {
@@ -63,6 +64,7 @@ class IngestWorker : public QObject {
  private:
   template <typename Run>
   void run(const QString& collection, Run&& body);
+  UserError library_error(const QString& summary, const Error& e) const;
 
   QString db_path_;
   std::unique_ptr<rag::Library> library_;

@@ -15,6 +15,10 @@ namespace pw::gui {
 // A panel title: bold, a little larger than the body text.
 QLabel* make_heading(const QString& text, QWidget* parent);
 
+// Gives `widget` the application font times `scale` (bold if asked), and again whenever the
+// application font changes (the desktop's font size setting), so larger text stays larger.
+void follow_app_font(QWidget* widget, double scale, bool bold);
+
 // Explanatory text for an empty panel: word-wrapped, in the palette's muted text colour.
 QLabel* make_hint(const QString& text, QWidget* parent);
 

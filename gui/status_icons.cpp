@@ -1,6 +1,7 @@
 #include "gui/status_icons.h"
 
 #include <QHash>
+#include <QIconEngine>
 #include <QObject>
 #include <QPainter>
 #include <QPainterPath>
@@ -10,12 +11,9 @@ namespace pw::gui {
 
 namespace {
 
-QPixmap paint(const QString& status, int size) {
-  QPixmap pm(size, size);
-  pm.fill(Qt::transparent);
-  QPainter p(&pm);
+// Draws the state's badge into a square of `s` device pixels at the painter's origin.
+void draw(QPainter& p, const QString& status, double s) {
   p.setRenderHint(QPainter::Antialiasing);
-  const double s = size;
   const QRectF circle(s * 0.06, s * 0.06, s * 0.88, s * 0.88);
   QColor fill;
   if (status == "ok") fill = QColor(46, 139, 87);
@@ -51,8 +49,55 @@ QPixmap paint(const QString& status, int size) {
     p.drawLine(QPointF(s * 0.33, s * 0.33), QPointF(s * 0.67, s * 0.67));
     p.drawLine(QPointF(s * 0.67, s * 0.33), QPointF(s * 0.33, s * 0.67));
   }
-  return pm;
 }
+
+// Paints the badge at exactly the device pixels asked for: at a device pixel ratio of 2 a
+// 16 px icon is drawn on 32 x 32 pixels, never a 16 px picture scaled up (blurred).
+class StatusIconEngine : public QIconEngine {
+ public:
+  explicit StatusIconEngine(QString status) : status_(std::move(status)) {}
+
+  void paint(QPainter* painter, const QRect& rect, QIcon::Mode mode, QIcon::State) override {
+    const double side = std::min(rect.width(), rect.height());
+    painter->save();
+    painter->translate(rect.x() + (rect.width() - side) / 2.0, rect.y() + (rect.height() - side) / 2.0);
+    if (mode == QIcon::Disabled) painter->setOpacity(0.45);
+    draw(*painter, status_, side);
+    painter->restore();
+  }
+
+  QPixmap pixmap(const QSize& size, QIcon::Mode mode, QIcon::State state) override {
+    return scaledPixmap(size, mode, state, 1.0);
+  }
+
+  // Qt 6.4's QIcon::pixmap(size, ratio) asks for `size` already in device pixels (the
+  // logical size times `scale`) and derives the ratio from what comes back.
+  QPixmap scaledPixmap(const QSize& size, QIcon::Mode mode, QIcon::State state, qreal scale) override {
+    QPixmap pm(size);
+    pm.fill(Qt::transparent);
+    {
+      QPainter p(&pm);
+      paint(&p, QRect(QPoint(0, 0), pm.size()), mode, state);
+    }
+    pm.setDevicePixelRatio(scale);
+    return pm;
+  }
+
+  QSize actualSize(const QSize& size, QIcon::Mode, QIcon::State) override {
+    const int side = std::min(size.width(), size.height());
+    return {side, side};
+  }
+
+  QList<QSize> availableSizes(QIcon::Mode, QIcon::State) override {
+    return {{16, 16}, {20, 20}, {24, 24}, {32, 32}, {48, 48}, {64, 64}};
+  }
+
+  QIconEngine* clone() const override { return new StatusIconEngine(status_); }
+  QString key() const override { return QStringLiteral("pagewise-status"); }
+
+ private:
+  QString status_;
+};
 
 }  // namespace
 
@@ -60,8 +105,7 @@ QIcon status_icon(const QString& status) {
   static QHash<QString, QIcon> cache;
   auto it = cache.find(status);
   if (it != cache.end()) return *it;
-  QIcon icon;
-  for (int size : {16, 20, 24, 32, 48, 64}) icon.addPixmap(paint(status, size));
+  QIcon icon(new StatusIconEngine(status));
   cache.insert(status, icon);
   return icon;
 }

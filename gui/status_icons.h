@@ -1,5 +1,6 @@
-// Icons for a document's state in the library (drawn, so they follow the palette and stay
-// sharp at any scale: every size from 16 to 64 px is painted), and the words for each state.
+// Icons for a document's state in the library, and the words for each state. The icons are
+// drawn by a QIconEngine at the device pixels asked for, so they stay sharp at any size and
+// any device pixel ratio (QT_SCALE_FACTOR=2, a 4K screen): no bitmap is ever scaled up.
 //
 //   item->setIcon(pw::gui::status_icon("needs_ocr"));
 //   item->setToolTip(pw::gui::status_label("needs_ocr") + ": " + reason);

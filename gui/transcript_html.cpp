@@ -178,7 +178,8 @@ QString turn_html(const TurnState& t, int index, const TranscriptColors& c) {
       html += QString("<p style=\"color:%1;\">%2</p>").arg(c.muted, t.error.toHtmlEscaped());
       break;
     default:
-      html += markdown_to_html(a.text, index, numbers, a.sentences, c);
+      html += a.mode == ShownAnswer::Mode::Extractive ? quoted_passages_html(a, index, c)
+                                                      : markdown_to_html(a.text, index, numbers, a.sentences, c);
       break;
   }
   if (t.phase == TurnState::Phase::Done || t.phase == TurnState::Phase::Stopped) {
@@ -187,6 +188,37 @@ QString turn_html(const TurnState& t, int index, const TranscriptColors& c) {
     if (!a.model.isEmpty()) basis += " \u00B7 " + a.model.toHtmlEscaped();
     else if (a.mode == ShownAnswer::Mode::Extractive) basis += " \u00B7 " + QObject::tr("quoted from the documents");
     html += QString("<p style=\"color:%1;\"><small>%2</small></p>").arg(c.muted, basis);
+  }
+  return html;
+}
+
+QString quoted_passages_html(const ShownAnswer& a, int turn, const TranscriptColors& c) {
+  static const QRegularExpression marker(R"(\[(\d+)\]\s*$)");
+  QVector<int> numbers;
+  for (const auto& s : a.sources) numbers << s.number;
+  QString html;
+  for (const QString& raw : a.text.split(QRegularExpression("\n\\s*\n"), Qt::SkipEmptyParts)) {
+    QString paragraph = raw.trimmed();
+    if (paragraph.startsWith('>')) paragraph = paragraph.mid(1).trimmed();
+    const auto m = marker.match(paragraph);
+    const ShownSource* source = nullptr;
+    if (m.hasMatch())
+      for (const auto& s : a.sources)
+        if (s.number == m.captured(1).toInt()) source = &s;
+    if (!source) {
+      html += markdown_to_html(raw, turn, numbers, a.sentences, c);
+      continue;
+    }
+    const QString body = strip_heading(paragraph.left(m.capturedStart()).simplified(), source->heading_path);
+    // Where the quote comes from, on its own line above it: the heading never runs into the text.
+    const QString page = pages_text(*source);
+    QString where = source->heading_path.isEmpty()
+                        ? QString("<b>%1</b>").arg(source->title.toHtmlEscaped())
+                        : QString("<b>%1</b>").arg(heading_shown(source->heading_path).toHtmlEscaped());
+    where += " \u00B7 " + page;
+    html += QString("<p class=\"quote-heading\" style=\"color:%1; margin-top:12px; margin-bottom:2px;\">%2</p>")
+                .arg(c.muted, where);
+    html += markdown_to_html("> " + body + " " + m.captured(0).trimmed(), turn, numbers, a.sentences, c);
   }
   return html;
 }

@@ -38,6 +38,10 @@ TranscriptColors colors_from(const QPalette& palette);
 QString markdown_to_html(const QString& markdown, int turn, const QVector<int>& sources,
                          const QVector<ShownSentence>& flagged, const TranscriptColors& colors);
 
+// An extractive answer: each quoted passage under its own heading line ("4. Paracetamol ›
+// 4.2 Maximum daily dose · page 2"), the heading taken off the front of the quote so the two
+// never run together, the quote marked with a bar and its [n] chip.
+QString quoted_passages_html(const ShownAnswer& answer, int turn, const TranscriptColors& colors);
 QString turn_html(const TurnState& turn, int index, const TranscriptColors& colors);
 QString transcript_html(const QVector<TurnState>& turns, const TranscriptColors& colors);
 

@@ -10,6 +10,7 @@ PAGEWISE_DEBS=(
   nlohmann-json3-dev         # JSON: golden files, CLI --json output, chat messages (the standard C++ JSON library)
   clang                      # libFuzzer targets for the parsers of untrusted files
   xvfb xauth                 # GUI checks under a virtual display
+  at-spi2-core dbus-bin dbus-daemon  # the screen-reader test: the AT-SPI bus Orca listens on, in a private D-Bus session
   poppler-utils              # pdftotext/pdfinfo: sample-PDF test, page counts in scripts/run
   dpkg-dev fakeroot file     # CPack DEB with shlibdeps
   appstream desktop-file-utils  # validate the AppStream metainfo and the desktop entry (resources test)

@@ -241,6 +241,44 @@ class GuiLogicTest : public QObject {
     QVERIFY(write_memo_markdown(dir.filePath("m.md"), md).isEmpty());
     QVERIFY(!write_memo_pdf("/no/such/dir/m.pdf", md).isEmpty());
   }
+
+  void quotedPassagesShowTheirHeadingOnALineOfTheirOwn() {
+    // The passage text starts with its section heading, as stored ("4.2 Maximum daily dose The …").
+    ShownAnswer a;
+    a.mode = ShownAnswer::Mode::Extractive;
+    a.sources = {source(1, "/d/g.pdf", "Guideline", 2), source(2, "/d/g.pdf", "Guideline", 3)};
+    a.sources[1].heading_path = "Leave policy > 3.2 Annual leave";
+    a.text = "4.2 Maximum daily dose The maximum daily dose of paracetamol is 60 mg/kg in 24 hours. [1]\n\n"
+             "3.2 Annual leave Staff get 25 days. [2]";
+    const QString html = quoted_passages_html(a, 0, colors());
+    // The heading path sits in its own paragraph, the quote follows without the heading in front.
+    QVERIFY2(html.contains("<b>4 Paracetamol \u203A 4.2 Maximum daily dose</b> \u00B7 page 2</p>"), qPrintable(html));
+    QVERIFY2(html.contains("<b>Leave policy \u203A 3.2 Annual leave</b> \u00B7 page 3</p>"), qPrintable(html));
+    QVERIFY2(!html.contains("Annual leave Staff") && !html.contains("daily dose The maximum"), qPrintable(html));
+    QVERIFY(html.indexOf("3.2 Annual leave</b>") < html.indexOf("Staff get 25 days."));
+    QVERIFY(html.contains("href=\"cite:0:1\"") && html.contains("href=\"cite:0:2\""));
+    // Only a whole heading is taken off: "4.2 Maximum daily doses …" is text, not the heading.
+    QCOMPARE(strip_heading("4.2 Maximum daily doses differ by age.", "4 Paracetamol > 4.2 Maximum daily dose"),
+             QString("4.2 Maximum daily doses differ by age."));
+    QCOMPARE(strip_heading("Wi-Fi and remote access: use the VPN.", "Guide > Wi-Fi and remote access"),
+             QString("use the VPN."));
+    // The memo and the clipboard separate them the same way.
+    const QString md = readable_answer(a, true);
+    QVERIFY2(md.contains("*Leave policy \u203A 3.2 Annual leave \u00B7 page 3*\n\n> Staff get 25 days. [2]"), qPrintable(md));
+    QVERIFY(answer_with_sources_text(a).contains("Leave policy \u203A 3.2 Annual leave \u00B7 page 3\n\u201CStaff get 25 days.\u201D [2]"));
+  }
+
+  void aFinishedAnswerIsSpokenWithItsText() {
+    ShownAnswer a;
+    a.mode = ShownAnswer::Mode::Generated;
+    a.sources = {source(1, "/d/g.pdf", "Guideline", 2)};
+    a.text = "## Dose\n\n- The **maximum** is 60 mg/kg [1].\n- Never more than 4 g [1, 2].";
+    const QString said = spoken_answer(a);
+    QCOMPARE(said, QString("Answer ready. 1 passage from 1 document. Dose The maximum is 60 mg/kg. Never more than 4 g."));
+    a.text = QString("word ").repeated(200);
+    const QString cut = spoken_answer(a, 100);
+    QVERIFY2(cut.endsWith(QChar(0x2026)) && cut.size() < 160, qPrintable(cut));
+  }
 };
 
 QTEST_MAIN(GuiLogicTest)

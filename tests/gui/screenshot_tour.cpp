@@ -7,6 +7,8 @@
 //   05-library-details.png a document selected, its details pane
 //   06-dark-answer.png     the answer of 03 after the system switched to a dark palette
 //                          (as a desktop in dark mode does: the app follows the palette change)
+// gui_screenshot_tour OUTPUT_DIR ANSWER_NAME saves only the answer of 03 under ANSWER_NAME
+// (scripts/screenshots runs it at QT_SCALE_FACTOR=2 for 07-high-dpi-answer.png).
 // Uses a temporary library and settings; never touches the user's. Exit code 1 on failure.
 #include <QApplication>
 #include <QDir>
@@ -104,6 +106,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   out_dir = QString::fromLocal8Bit(argv[1]);
+  const QString answer_only = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString();
   QDir().mkpath(out_dir);
   QStandardPaths::setTestModeEnabled(true);
   QApplication::setOrganizationName("pagewise-screenshots");
@@ -126,7 +129,7 @@ int main(int argc, char** argv) {
   QObject::connect(&controller, &pw::gui::AppController::modelsRefreshed, [&] { models = true; });
   wait_until([&] { return ready && models; }, 10000);
   settle(300);
-  save(&window, "01-first-run.png");
+  if (answer_only.isEmpty()) save(&window, "01-first-run.png");
 
   // Indexing: the picture is taken at the first progress report with work left.
   const QString samples = QString(PAGEWISE_SOURCE_DIR) + "/resources/samples";
@@ -135,7 +138,8 @@ int main(int argc, char** argv) {
   bool shot = false, finished = false;
   QObject::connect(controller.ingestWorker(), &pw::gui::IngestWorker::progress, &window,
                    [&](const pw::gui::IngestProgressValue& p) {
-                     if (shot || p.total == 0 || p.done >= p.total) return;
+                     // Half way through the second collection: the time left is known.
+                     if (shot || !answer_only.isEmpty() || p.total < 2 || p.done < 1 || p.done >= p.total) return;
                      shot = true;
                      QCoreApplication::processEvents();
                      save(&window, "02-indexing.png");
@@ -165,6 +169,10 @@ int main(int argc, char** argv) {
     ++failures;
   }
   settle(300);
+  if (!answer_only.isEmpty()) {
+    save(&window, answer_only);
+    return failures == 0 ? 0 : 1;
+  }
   save(&window, "03-answer-sources.png");
 
   controller.showSettings();
