@@ -9,6 +9,16 @@ namespace pw::gui {
 
 namespace {
 
+// A stored reason is a plain sentence, sometimes followed by the reader's own words in
+// "(error: …)": the sentence is what the user reads, the rest goes under "Technical details".
+std::pair<QString, QString> split_reason(const QString& reason) {
+  const qsizetype at = reason.indexOf(" (error: ");
+  if (at < 0) return {reason, {}};
+  QString technical = reason.mid(at + 9);
+  if (technical.endsWith(')')) technical.chop(1);
+  return {reason.left(at), technical};
+}
+
 QStandardItem* make_document_item(const DocumentEntry& d, const QString& collection) {
   auto* item = new QStandardItem(status_icon(d.status), d.title.isEmpty() ? QFileInfo(d.path).fileName() : d.title);
   item->setEditable(false);
@@ -19,7 +29,7 @@ QStandardItem* make_document_item(const DocumentEntry& d, const QString& collect
   item->setData(collection, LibraryModel::CollectionRole);
   item->setData(document_details_html(d, collection), LibraryModel::DetailsRole);
   QString tip = status_label(d.status);
-  if (!d.reason.isEmpty()) tip += ": " + d.reason;
+  if (!d.reason.isEmpty()) tip += ": " + split_reason(d.reason).first;
   else if (d.status != "ok") tip += ": " + status_explanation(d.status);
   item->setToolTip(QString("%1\n%2").arg(d.path, tip));
   // Screen readers read the state with the name.
@@ -37,8 +47,13 @@ LibraryModel::LibraryModel(QObject* parent) : QStandardItemModel(parent) {
 QString document_details_html(const DocumentEntry& d, const QString& collection) {
   QString html = QString("<p><b>%1</b></p><p>").arg(d.title.toHtmlEscaped());
   html += QObject::tr("State: %1").arg(status_label(d.status).toHtmlEscaped()) + "<br>";
-  const QString reason = d.reason.isEmpty() ? status_explanation(d.status) : d.reason;
+  const auto [plain, technical] = split_reason(d.reason);
+  const QString reason = plain.isEmpty() ? status_explanation(d.status) : plain;
   if (!reason.isEmpty()) html += reason.toHtmlEscaped() + "<br>";
+  if (d.status != "ok" && !plain.isEmpty() && !status_explanation(d.status).isEmpty())
+    html += status_explanation(d.status).toHtmlEscaped() + "<br>";
+  if (!technical.isEmpty())
+    html += "<small>" + QObject::tr("Technical details: %1").arg(technical.toHtmlEscaped()) + "</small><br>";
   if (!d.needs_ocr_pages.isEmpty()) {
     QStringList pages;
     for (int p : d.needs_ocr_pages) pages << QString::number(p);
