@@ -119,6 +119,8 @@ int run_kernels(std::vector<std::string>& args) {
                     {"physical_cores", compute::physical_core_count()},
                     {"llc_bytes", llc},
                     {"avx2_fma_f16c", cpu.avx2_fma_f16c},
+                    {"avx512_vnni_kernels", cpu.avx512_vnni_kernels},
+                    {"forced_avx2", cpu.forced_avx2},
                     {"forced_scalar", cpu.forced_scalar},
                     {"openblas", compute::have_sgemm()}};
   out["threads"] = {{"one", 1}, {"all", pool_all.size()}};

@@ -125,17 +125,33 @@ int64_t matvec_chunk_rows(int64_t rows, int threads) {
   return std::max<int64_t>(chunk, 16);
 }
 
+// Weight rows per tile call in decode (matvec, one token). K-quants (256-value super-blocks): 1.
+// The rows of a task are then read as one sequential stream (rows are contiguous), which the
+// hardware prefetcher follows far better than a 4-row tile's 4 streams of 1-2 KiB rows (2048
+// columns of Q4_K/Q6_K), and each tile's software prefetch runs on into the next row. Measured
+// 2026-11-22 (session 4, shared VM, load 6-8, alternately, `pagewise-bench engine -m
+// llama-3.2-1b-Q4_K_M.gguf -p 16 -n 48 -t 2`): generation 12.4-13.1 tokens per CPU-s with 1-row
+// tiles against 10.6 with 4-row tiles (a linear prefetch of the next 4-row tile instead: 10.8).
+// The 32-value formats keep kTileRows: their 1-row tile is one FMA chain with a block every
+// 18-34 bytes, latency-bound (Q4_0 8.9 and Q8_0 7.5-8.2 tokens per CPU-s with 1-row tiles
+// against 10.9-11.7 and 10.3-10.4 with 4). Batched products always use kTileRows: there a
+// weight block is reused for several tokens.
+int64_t decode_tile_rows(const TypeKernels& wk) {
+  return type_info(wk.type).block_size >= 256 ? 1 : quant::kTileRows;
+}
+
 // Outputs r0..r1 of tokens t0..t1 (activation rows in vec_dot_type at A), by tiles of
-// kTileRows x kTileTokens when the format has a tile kernel, else by vec_dot per pair. Each
-// output depends only on its row and token (tile_kernels.h), whatever the tile it falls in.
+// tile_rows (<= kTileRows) x kTileTokens when the format has a tile kernel, else by vec_dot per
+// pair. Each output depends only on its row and token (tile_kernels.h), whatever the tile it
+// falls in.
 void dot_block(const TypeKernels& wk, const Shapes& s, const uint8_t* Wb, int64_t rows, int64_t cols, int64_t r0,
-               int64_t r1, const uint8_t* A, int64_t t0, int64_t t1, float* Y) {
+               int64_t r1, const uint8_t* A, int64_t t0, int64_t t1, float* Y, int64_t tile_rows = quant::kTileRows) {
   const size_t wrb = s.weight_row_bytes, arb = s.act_row_bytes;
   if (const quant::VecDotTileFn tile = wk.vec_dot_tile) {
     for (int64_t t = t0; t < t1; t += quant::kTileTokens) {
       const int nt = static_cast<int>(std::min<int64_t>(quant::kTileTokens, t1 - t));
-      for (int64_t r = r0; r < r1; r += quant::kTileRows) {
-        const int nr = static_cast<int>(std::min<int64_t>(quant::kTileRows, r1 - r));
+      for (int64_t r = r0; r < r1; r += tile_rows) {
+        const int nr = static_cast<int>(std::min<int64_t>(tile_rows, r1 - r));
         tile(cols, Wb + static_cast<size_t>(r) * wrb, wrb, nr, A + static_cast<size_t>(t) * arb, arb, nt,
              Y + t * rows + r, static_cast<size_t>(rows));
       }
@@ -266,7 +282,7 @@ Status matvec(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols,
   const uint8_t* a = *act;
   const auto* Wb = static_cast<const uint8_t*>(W);
   return pool.parallel_for_range(rows, matvec_chunk_rows(rows, pool.size()), [&](int64_t r0, int64_t r1, int) {
-    dot_block(*k.weights, s, Wb, rows, cols, r0, r1, a, 0, 1, y);
+    dot_block(*k.weights, s, Wb, rows, cols, r0, r1, a, 0, 1, y, decode_tile_rows(*k.weights));
   });
 }
 

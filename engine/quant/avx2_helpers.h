@@ -59,7 +59,8 @@ inline __m256i bits_to_bytes_32(const uint8_t* qh) {
 // Software prefetch for the weight-row streams of a tile (tile_kernels_avx2.cpp,
 // k_tile_kernels_avx2.cpp): where to prefetch, from a row's start, when the stream is at byte
 // `pos` of a row of `row_bytes` bytes. Past the row's end the stream continues `next_tile`
-// bytes further on (the same row of the caller's next tile, kTileRows rows down), so a new
+// bytes further on (the same row of the caller's next tile, nr rows down: callers walk a
+// matrix by tiles of the same height, and decode by 1-row tiles, one sequential stream), so a new
 // tile does not start on cold rows. With 2048-column rows a tile's rows are only 1-2 KiB
 // (Q4_K) and the prefetch distance is a large part of a row: stopping at the row's end left a
 // quarter to a half of every new tile's bytes un-prefetched. The offset is the same for all

@@ -52,7 +52,7 @@ inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
 template <bool kFive, int NR, int NT>
 void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
-  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB), next_tile = kTileRows * ws;
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB), next_tile = NR * ws;
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bit4 = _mm256_set1_epi8(0x10);
   // Bytes 8..15 (the mins) each twice: one int16 per 16-value group of activations.
@@ -126,7 +126,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
 
 template <int NR, int NT>
 void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
-  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K), next_tile = kTileRows * ws;
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K), next_tile = NR * ws;
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bits45 = _mm256_set1_epi8(0x30);
   const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);

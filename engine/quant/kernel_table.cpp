@@ -123,25 +123,33 @@ TypeKernels weight_format(bool fast, GgmlType type, GgmlType vec_dot_type, Dequa
 }
 
 // Tile kernels (tile_kernels.h) of the formats that have one; the scalar twin is the format's
-// scalar vec_dot pair by pair.
+// scalar vec_dot pair by pair. AVX-512 VNNI tiles replace the AVX2 ones when the CPU has them
+// (cpu_features().avx512_vnni_kernels, off under PAGEWISE_FORCE_AVX2).
 void attach_tiles(Table& t, bool fast) {
   using T = GgmlType;
-  const auto set = [&](T type, VecDotTileFn fast_fn, VecDotTileFn scalar_fn) {
+  const bool vnni = fast && cpu_features().avx512_vnni_kernels;
+  const auto set = [&](T type, VecDotTileFn fast_fn, VecDotTileFn scalar_fn, VecDotTileFn vnni_fn = nullptr) {
     const auto i = static_cast<uint32_t>(type);
     if (!t.present[i]) return;
-    t.entry[i].vec_dot_tile = pick(fast, fast_fn, scalar_fn);
+    t.entry[i].vec_dot_tile = vnni && vnni_fn ? vnni_fn : pick(fast, fast_fn, scalar_fn);
     t.entry[i].vec_dot_tile_scalar = scalar_fn;
   };
-  set(T::Q4_0, vec_dot_tile_q4_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q4_0_q8_0_scalar>);
+  set(T::Q4_0, vec_dot_tile_q4_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q4_0_q8_0_scalar>,
+      vec_dot_tile_q4_0_q8_0_avx512);
   set(T::Q4_1, vec_dot_tile_q4_1_q8_1_avx2, vec_dot_tile_by_pairs<vec_dot_q4_1_q8_1_scalar>);
-  set(T::Q5_0, vec_dot_tile_q5_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q5_0_q8_0_scalar>);
+  set(T::Q5_0, vec_dot_tile_q5_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q5_0_q8_0_scalar>,
+      vec_dot_tile_q5_0_q8_0_avx512);
   set(T::Q5_1, vec_dot_tile_q5_1_q8_1_avx2, vec_dot_tile_by_pairs<vec_dot_q5_1_q8_1_scalar>);
-  set(T::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q8_0_q8_0_scalar>);
+  set(T::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q8_0_q8_0_scalar>,
+      vec_dot_tile_q8_0_q8_0_avx512);
   set(T::IQ4_NL, vec_dot_tile_iq4_nl_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_iq4_nl_q8_0_scalar>);
 #if PW_HAVE_K_QUANTS
-  set(T::Q4_K, vec_dot_tile_q4_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q4_K_q8_K_scalar>);
-  set(T::Q5_K, vec_dot_tile_q5_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q5_K_q8_K_scalar>);
-  set(T::Q6_K, vec_dot_tile_q6_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q6_K_q8_K_scalar>);
+  set(T::Q4_K, vec_dot_tile_q4_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q4_K_q8_K_scalar>,
+      vec_dot_tile_q4_K_q8_K_avx512);
+  set(T::Q5_K, vec_dot_tile_q5_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q5_K_q8_K_scalar>,
+      vec_dot_tile_q5_K_q8_K_avx512);
+  set(T::Q6_K, vec_dot_tile_q6_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q6_K_q8_K_scalar>,
+      vec_dot_tile_q6_K_q8_K_avx512);
 #endif
 }
 

@@ -46,6 +46,22 @@ void vec_dot_tile_q5_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, co
 void vec_dot_tile_q6_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                  float* y, size_t ys);
 
+// AVX-512 VNNI tiles (tile_kernels_avx512.cpp / k_tile_kernels_avx512.cpp): only when
+// cpu_features().avx512_vnni_kernels. Bit-identical to the AVX2 tiles of the same format (the
+// same int32 lanes, the same float steps), so either can serve decode and batched prompts.
+void vec_dot_tile_q4_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys);
+void vec_dot_tile_q5_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys);
+void vec_dot_tile_q8_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys);
+void vec_dot_tile_q4_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys);
+void vec_dot_tile_q5_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys);
+void vec_dot_tile_q6_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
+                                   float* y, size_t ys);
+
 // Scalar twin of any tile: vec_dot (normally a format's vec_dot_*_scalar) per (row, token) pair.
 template <float (*Dot)(int64_t, const void*, const void*)>
 void vec_dot_tile_by_pairs(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y,

@@ -110,7 +110,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   using WB = typename F::Block;
   using AB = ActBlock<F>;
   const int64_t nb = n / kLegacyBlock;
-  const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB), next_tile = kTileRows * ws;
+  const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB), next_tile = NR * ws;
   __m256 acc[NR][NT];
   __m128 macc[NR][NT];
   #pragma GCC unroll 4

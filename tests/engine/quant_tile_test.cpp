@@ -122,6 +122,54 @@ TEST(QuantTile, FastAgreesWithScalarTwinAndIsTileShapeIndependent) {
   }
 }
 
+// The AVX-512 VNNI tiles against the AVX2 tiles of the same format: bit for bit (the same int32
+// lanes and float steps, tile_kernels.h), for every tile shape and for odd block counts; and the
+// kernel table installs them exactly when the CPU has them. (Against the scalar twin they are
+// covered by the test above, which runs whatever kernels_for() picked.)
+struct TilePair {
+  GgmlType type;
+  VecDotTileFn avx2, avx512;
+};
+
+TEST(QuantTile, Avx512TilesMatchAvx2TilesBitForBit) {
+  const TilePair pairs[] = {
+      {GgmlType::Q4_0, vec_dot_tile_q4_0_q8_0_avx2, vec_dot_tile_q4_0_q8_0_avx512},
+      {GgmlType::Q5_0, vec_dot_tile_q5_0_q8_0_avx2, vec_dot_tile_q5_0_q8_0_avx512},
+      {GgmlType::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_q8_0_q8_0_avx512},
+      {GgmlType::Q4_K, vec_dot_tile_q4_K_q8_K_avx2, vec_dot_tile_q4_K_q8_K_avx512},
+      {GgmlType::Q5_K, vec_dot_tile_q5_K_q8_K_avx2, vec_dot_tile_q5_K_q8_K_avx512},
+      {GgmlType::Q6_K, vec_dot_tile_q6_K_q8_K_avx2, vec_dot_tile_q6_K_q8_K_avx512},
+  };
+  if (!cpu_features().avx512_vnni_kernels) {
+    GTEST_SKIP() << "this CPU has no AVX-512 VNNI (or PAGEWISE_FORCE_AVX2 is set): AVX-512 tiles not compared";
+  }
+  std::mt19937 rng(77);
+  for (const TilePair& p : pairs) {
+    const TypeKernels& k = *kernels_for(p.type);
+    EXPECT_EQ(k.vec_dot_tile, p.avx512) << type_name(p.type) << ": the table must pick the AVX-512 tile";
+    const TypeKernels& ak = *kernels_for(k.vec_dot_type);
+    const int64_t block = static_cast<int64_t>(type_info(p.type).block_size);
+    for (int64_t n : {block, 3 * block, 2048 + block, 8 * block}) {
+      // Rows several tiles long, as matvec walks them, with a stride that is not the row length.
+      const int rows = kTileRows + 1;
+      const Rows w = make_rows(k, n, rows, rng);
+      const Rows a = make_rows(ak, n, kTileTokens, rng);
+      for (int nr = 1; nr <= kTileRows; ++nr)
+        for (int nt = 1; nt <= kTileTokens; ++nt)
+          for (int first : {0, rows - nr}) {
+            std::vector<float> y2(kTileRows * kTileTokens, -7.0f), y5(kTileRows * kTileTokens, -7.0f);
+            const uint8_t* wr = w.bytes.data() + static_cast<size_t>(first) * w.row_bytes;
+            p.avx2(n, wr, w.row_bytes, nr, a.bytes.data(), a.row_bytes, nt, y2.data(), kTileRows);
+            p.avx512(n, wr, w.row_bytes, nr, a.bytes.data(), a.row_bytes, nt, y5.data(), kTileRows);
+            for (size_t i = 0; i < y2.size(); ++i)
+              EXPECT_EQ(std::memcmp(&y2[i], &y5[i], sizeof(float)), 0)
+                  << type_name(p.type) << " n=" << n << " tile " << nr << "x" << nt << " at row " << first
+                  << " output " << i << ": avx2 " << y2[i] << " vs avx512 " << y5[i];
+          }
+    }
+  }
+}
+
 // The tolerance above must be far below what a real mistake changes: results of different
 // weight rows against the same activations (what a wrong row, block or scale gives) spread over
 // many times the tolerance.
