@@ -7,14 +7,12 @@
 //   attend_tile(q, q_stride, t0, t1, pos0, kv, layer, kv_head, group, p, s, att, att_stride);
 //   // att[t][h * head_dim_v ..] for t in [t0, t1), h in [kv_head*group, (kv_head+1)*group)
 //
-// Per query head h of the group: S = Q K^T over the tile's KV columns (one sgemm), per token
-// soft-cap, scale and softmax of its visible columns, the others set to exactly 0, then
-// O = P V (a second sgemm) written into att.
-// What must not change: the same arithmetic as attend_head apart from rounding — soft-cap on
-// the raw scores, then the scaled softmax (softmax_row: its vectorised exp, relative error
-// < 3e-7, sum in float); with an F16 cache q is rounded to F16 before q.k and the weights p are
-// rounded to F16 before weighting V (ggml's F16 mul_mat); masked positions weigh exactly 0
-// (a column a token must not see may hold any score: it is overwritten, never exponentiated).
+// Per query head h of the group and token t:  s_j = q_t . k_j over the visible positions j,
+// p = softmax(s * scale), o_t = sum_j p_j v_j (j ascending, as attend_head).
+// What must not change: the same arithmetic as attend_head apart from rounding (F16 cache: q
+// and K are converted to F32 before the dot products instead of inside them) — soft-cap on the raw scores, then the scaled softmax with
+// its sum in double; with an F16 cache q is rounded to F16 before q.k and the weights p are
+// rounded to F16 before weighting V (ggml's F16 mul_mat), masked positions weigh exactly 0.
 #pragma once
 
 #include <cstddef>
@@ -32,7 +30,7 @@ inline constexpr int kAttentionTileTokens = 64;
 struct BatchAttentionScratch {
   float* k = nullptr;  // [n_ctx][head_dim_k]
   float* v = nullptr;  // [n_ctx][head_dim_v]
-  float* p = nullptr;  // [kAttentionTileTokens][n_ctx] scores, then softmax weights
+  float* s = nullptr;  // [n_ctx] one row of scores
   float* q = nullptr;  // [kAttentionTileTokens][head_dim_k]
   uint16_t* h = nullptr;  // [max(n_ctx, head_dim_k)] F16 rounding of one row
 };
