@@ -1,4 +1,4 @@
-// Batched products for prompt processing: a panel of kGemmRows weight rows, unpacked once into
+// Batched products for prompt processing: a panel of g->rows weight rows, unpacked once into
 // a layout the inner loop reads with plain loads, multiplied with many activation rows.
 // compute::matmul reaches these through TypeKernels::gemm (kernels.h), not by name.
 //
@@ -20,9 +20,12 @@
 //   vec_dot_tile_*_avx2 (tested); the VNNI panels agree within float rounding (tested against
 //   the scalar twin). Results never depend on nr, n_tokens, the panel a row falls in or the
 //   thread count.
-// - The activation rows are the format's vec_dot_type (Q8_K for the K-quants), as for vec_dot.
+// - The activation rows are the format's vec_dot_type (Q8_K for the K-quants), as for vec_dot,
+//   unless quantize_acts is set (the VNNI Q4_0/Q5_0/Q8_0 panels: Q8_0 codes + 128 and float
+//   scales, the same integers as quantize_row_q8_0 gives).
 // - `panel` is 64-byte aligned scratch of panel_bytes(n) bytes owned by the caller (one per
-//   thread); pack() overwrites it. _avx2 kernels only after cpu_features().avx2_fma_f16c; the
+//   thread); pack() overwrites it. _avx2 kernels only after cpu_features().avx2_fma_f16c,
+//   _avx512 ones only after cpu_features().avx512_vnni_kernels (kernel_table.cpp); the
 //   scalar twin (gemm_scalar_kernels) keeps the raw rows and calls vec_dot_scalar per pair.
 #pragma once
 
@@ -34,7 +37,6 @@
 namespace pw::quant {
 
 inline constexpr int kGemmRows = 4;       // weight rows per panel of the AVX2 panels and the scalar twin
-inline constexpr int kGemmMaxRows = 16;   // the most rows any panel holds (the VNNI panels)
 
 enum class GemmTier { Scalar, Avx2, Avx512Vnni };
 
