@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/quant/cpu_features.h"
 #include "engine/quant/kernels.h"
 
 namespace pw::model {
@@ -22,18 +23,6 @@ void round_to_f16(float* x, int n, uint16_t* tmp) {
   f16->dequantize_row(tmp, x, n);
 }
 
-// out[d] = sum_j w[j] * v[j][d], j ascending (as attend_head). __restrict: without it GCC does
-// not vectorise the inner loop (out could alias v).
-// O3: the -O2 cost model leaves this loop scalar (dv is not known to be a multiple of 4).
-__attribute__((optimize("O3"))) void weighted_sum(const float* __restrict w, int n, const float* __restrict v, int dv, float* __restrict out) {
-  std::fill(out, out + dv, 0.0f);
-  for (int j = 0; j < n; ++j) {
-    const float wj = w[j];
-    const float* __restrict vr = v + sz(j, dv);
-    for (int d = 0; d < dv; ++d) out[d] += wj * vr[d];
-  }
-}
-
 // Rows [j0, j0 + n) of one KV head's K or V, `width` values at byte offset `off` of each
 // cache row, as F32 into dst [n][width].
 void gather(const KvCache& kv, int layer, bool is_v, int j0, int n, size_t off, int width, float* dst) {
@@ -50,6 +39,26 @@ void gather(const KvCache& kv, int layer, bool is_v, int j0, int n, size_t off, 
 }
 
 }  // namespace
+
+// out[d] = sum_j w[j] * v[j][d], j ascending (as attend_head). __restrict: without it GCC does
+// not vectorise the inner loop (out could alias v).
+// O3: the -O2 cost model leaves this loop scalar (dv is not known to be a multiple of 4).
+__attribute__((optimize("O3"))) void weighted_sum_scalar(const float* __restrict w, int n, const float* __restrict v, int dv,
+                                                        float* __restrict out) {
+  std::fill(out, out + dv, 0.0f);
+  for (int j = 0; j < n; ++j) {
+    const float wj = w[j];
+    const float* __restrict vr = v + sz(j, dv);
+    for (int d = 0; d < dv; ++d) out[d] += wj * vr[d];
+  }
+}
+
+void weighted_sum(const float* w, int n, const float* v, int dv, float* out) {
+  static const bool fast = quant::cpu_features().avx2_fma_f16c;
+  if (fast) weighted_sum_avx2(w, n, v, dv, out);
+  else weighted_sum_scalar(w, n, v, dv, out);
+}
+
 
 size_t batch_attention_scratch_floats(int n_ctx, int head_dim_k, int head_dim_v) {
   return sz(n_ctx, head_dim_k) + sz(n_ctx, head_dim_v) + sz(n_ctx, 1) +
