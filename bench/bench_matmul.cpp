@@ -2,7 +2,9 @@
 // — quantized activations through the formats' tile kernels ("vec_dot"), dequantized tiles +
 // OpenBLAS sgemm ("sgemm") and quantized activations times unpacked weight panels ("gemm", the
 // formats that have fast panels) — to find per format the batch size from which each wins. The
-// constants kSgemmMinTokens / kGemmMinTokens in engine/compute/matmul.cpp come from this benchmark.
+// constants kSgemmMinTokens / kGemmMinTokens / kVnniGemmMinTokens in engine/compute/matmul.cpp
+// come from this benchmark. "gemm_kernels" says which panels ran (avx512_vnni on a CPU with
+// AVX-512 VNNI unless PAGEWISE_FORCE_AVX2=1, else avx2).
 //
 //   pagewise-bench matmul --json                       # q4_0 q8_0 q5_0 q4_K q6_K, 2048x2048 and 2048x8192
 //   pagewise-bench matmul --json --formats q4_K -t 1   # thread CPU time: usable on a busy machine
@@ -22,6 +24,8 @@
 #include "bench/bench.h"
 #include "bench/bench_util.h"
 #include "engine/compute/matmul.h"
+#include "engine/quant/gemm_kernels.h"
+#include "engine/quant/kernels.h"
 
 namespace pw::bench {
 namespace {
@@ -121,7 +125,12 @@ int run_matmul(std::vector<std::string>& args) {
         continue;
       }
       std::vector<BatchPath> paths = base_paths;
-      if (mk->weights->gemm) paths.push_back(BatchPath::Gemm);
+      if (mk->weights->gemm) {
+        paths.push_back(BatchPath::Gemm);
+        // Which panels "gemm" measured: PAGEWISE_FORCE_AVX2=1 swaps the VNNI ones for AVX2's.
+        const quant::GemmTier tier = mk->weights->gemm->tier;
+        f["gemm_kernels"] = tier == quant::GemmTier::Avx512Vnni ? "avx512_vnni" : tier == quant::GemmTier::Avx2 ? "avx2" : "scalar";
+      }
       // One matrix (it stays in the last-level cache): prefill reuses each weight many times, so
       // this compares the arithmetic of the two paths, not memory.
       f["runs"] = ordered_json::array();

@@ -1,6 +1,7 @@
 #include "engine/compute/matmul.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -41,6 +42,12 @@ constexpr int64_t kSgemmMinTokens = 32;
 // the F32 peak) the panels should win at every size: re-measure there.
 constexpr int64_t kGemmMinTokens = 8;
 constexpr int64_t kGemmMaxTokens = 128;
+
+// Batch sizes from which BatchPath::Auto uses the AVX-512 VNNI panels (gemm_*_avx512.cpp) of
+// the formats that have them, at every larger size (they beat OpenBLAS sgemm there). Measured
+// 2026-11-22, see docs/engine-speed.md "Prompt processing, session 4". PAGEWISE_FORCE_AVX2=1
+// removes these panels from the kernel table, and the thresholds above apply as before.
+constexpr int64_t kVnniGemmMinTokens = 8;
 
 // Gemm path cache blocking: a task packs the panels of its rows (at most kPanelTaskBytes) once,
 // then runs blocks of tokens whose activations fit in kTokenBlockBytes, so both stay in L2.
@@ -187,22 +194,38 @@ Status matmul_vec_dot(const MatmulKernels& k, const Shapes& s, const void* W, in
 Status matmul_gemm(const MatmulKernels& k, const Shapes& s, const void* W, int64_t rows, int64_t cols,
                    const float* X, int64_t n_tokens, float* Y, ThreadPool& pool, Workspace& ws) {
   const quant::GemmKernels& g = *k.weights->gemm;
-  auto act = convert_activations(k, s, cols, X, n_tokens, pool, ws);
-  if (!act) return act.error();
-  const uint8_t* A = *act;
+  // Activations quantized once per product: the panels' own layout, or the vec_dot_type's rows.
+  const uint8_t* A = nullptr;
+  size_t arb = s.act_row_bytes;
+  if (g.quantize_acts) {
+    arb = g.act_row_bytes(cols);
+    auto buf = ws.activations(static_cast<size_t>(n_tokens) * arb);
+    if (!buf) return buf.error();
+    auto* act = static_cast<uint8_t*>(*buf);
+    PW_TRY(pool.parallel_for(n_tokens, [&](int64_t t, int) {
+      g.quantize_acts(X + t * cols, act + static_cast<size_t>(t) * arb, cols);
+    }));
+    A = act;
+  } else {
+    auto act = convert_activations(k, s, cols, X, n_tokens, pool, ws);
+    if (!act) return act.error();
+    A = *act;
+  }
   const size_t panel = (g.panel_bytes(cols) + 63) / 64 * 64;
-  constexpr int64_t R = quant::kGemmRows;
+  const int64_t R = g.rows;
   // Rows per task: whole panels within kPanelTaskBytes, at most 64 rows, and no fewer than
   // one panel.
-  const int64_t task_rows = std::clamp<int64_t>(static_cast<int64_t>(kPanelTaskBytes / panel), 1, 64 / R) * R;
-  const int64_t token_block = std::clamp<int64_t>(static_cast<int64_t>(kTokenBlockBytes / s.act_row_bytes), 8, 256);
-  auto scratch = ws.tiles(pool.size(), static_cast<size_t>(task_rows / R) * panel / sizeof(float));
+  const int64_t task_rows = std::clamp<int64_t>(static_cast<int64_t>(kPanelTaskBytes / panel), 1, std::max<int64_t>(1, 64 / R)) * R;
+  const int64_t token_block = std::clamp<int64_t>(static_cast<int64_t>(kTokenBlockBytes / arb), 8, 256);
+  auto scratch = ws.tiles(pool.size(), (static_cast<size_t>(task_rows / R) * panel + 64) / sizeof(float));
   if (!scratch) return scratch.error();
   const size_t stride = ws.tile_stride();
   const auto* Wb = static_cast<const uint8_t*>(W);
-  const size_t wrb = s.weight_row_bytes, arb = s.act_row_bytes;
+  const size_t wrb = s.weight_row_bytes;
   return pool.parallel_for_range(rows, task_rows, [&](int64_t r0, int64_t r1, int thread) {
-    auto* panels = reinterpret_cast<uint8_t*>(*scratch + static_cast<size_t>(thread) * stride);
+    // 64-byte aligned (the VNNI panels use aligned 512-bit loads).
+    const auto base = reinterpret_cast<uintptr_t>(*scratch + static_cast<size_t>(thread) * stride);
+    auto* panels = reinterpret_cast<uint8_t*>((base + 63) / 64 * 64);
     for (int64_t r = r0; r < r1; r += R)
       g.pack(cols, Wb + static_cast<size_t>(r) * wrb, wrb, static_cast<int>(std::min<int64_t>(R, r1 - r)),
              panels + static_cast<size_t>((r - r0) / R) * panel);
@@ -265,8 +288,12 @@ bool have_sgemm() {
 int64_t sgemm_min_tokens() { return kSgemmMinTokens; }
 
 BatchPath auto_path(const MatmulKernels& k, int64_t n_tokens) {
-  if (k.weights && k.weights->gemm && n_tokens >= kGemmMinTokens && (n_tokens < kGemmMaxTokens || !have_sgemm()))
+  const quant::GemmKernels* g = k.weights ? k.weights->gemm : nullptr;
+  if (g && g->tier == quant::GemmTier::Avx512Vnni) {
+    if (n_tokens >= kVnniGemmMinTokens) return BatchPath::Gemm;
+  } else if (g && n_tokens >= kGemmMinTokens && (n_tokens < kGemmMaxTokens || !have_sgemm())) {
     return BatchPath::Gemm;
+  }
   if (have_sgemm() && n_tokens >= kSgemmMinTokens) return BatchPath::Sgemm;
   return BatchPath::VecDot;
 }

@@ -32,7 +32,7 @@ struct BatchAttentionScratch {
   float* v = nullptr;  // [n_ctx][head_dim_v]
   float* s = nullptr;  // [n_ctx] one row of scores
   float* q = nullptr;  // [kAttentionTileTokens][head_dim_k]
-  uint16_t* h = nullptr;  // [n_ctx] F16 rounding of one row
+  uint16_t* h = nullptr;  // [max(n_ctx, head_dim_k)] F16 rounding of one row
 };
 
 // Floats of one thread's scratch for a context of n_ctx positions.
@@ -45,5 +45,12 @@ BatchAttentionScratch batch_attention_scratch(float* base, int n_ctx, int head_d
 // every position up to pos0 + t1 - 1. Writes att + t * att_stride + h * head_dim_v.
 void attend_tile(const float* q, size_t q_stride, int t0, int t1, int pos0, const KvCache& kv, int layer, int kv_head,
                  int group, const AttentionParams& p, const BatchAttentionScratch& s, float* att, size_t att_stride);
+
+// out[d] = sum_j w[j] * v[j][d] (v: n rows of dv floats), j ascending, one multiply and one
+// add per term as attend_head does (bit-identical to it). The scalar twin and the AVX2 one
+// (needs AVX2; bit-identical to the scalar one, tested); weighted_sum picks the fastest.
+void weighted_sum_scalar(const float* w, int n, const float* v, int dv, float* out);
+void weighted_sum_avx2(const float* w, int n, const float* v, int dv, float* out);
+void weighted_sum(const float* w, int n, const float* v, int dv, float* out);
 
 }  // namespace pw::model

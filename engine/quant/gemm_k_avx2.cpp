@@ -194,9 +194,9 @@ void run(int64_t n, const void* panel, int nr, const void* a, size_t as, int64_t
   if (t < nt) run_tokens<kSeparateMins, 1>(nb, P, nr, ab + static_cast<size_t>(t) * as, as, y + static_cast<size_t>(t) * ys, ys);
 }
 
-constexpr GemmKernels kQ4K{panel_bytes, pack_q45_K<false>, run<true>};
-constexpr GemmKernels kQ5K{panel_bytes, pack_q45_K<true>, run<true>};
-constexpr GemmKernels kQ6K{panel_bytes, pack_q6_K, run<false>};
+constexpr GemmKernels kQ4K{panel_bytes, pack_q45_K<false>, run<true>, R, GemmTier::Avx2, nullptr, nullptr};
+constexpr GemmKernels kQ5K{panel_bytes, pack_q45_K<true>, run<true>, R, GemmTier::Avx2, nullptr, nullptr};
+constexpr GemmKernels kQ6K{panel_bytes, pack_q6_K, run<false>, R, GemmTier::Avx2, nullptr, nullptr};
 
 }  // namespace
 

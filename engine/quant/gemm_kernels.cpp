@@ -48,7 +48,7 @@ void run(int64_t n, const void* panel, int nr, const void* a, size_t as, int64_t
 }
 
 template <GgmlType T, float (*Dot)(int64_t, const void*, const void*)>
-constexpr GemmKernels kScalar{panel_bytes<T>, pack<T>, run<Dot>};
+constexpr GemmKernels kScalar{panel_bytes<T>, pack<T>, run<Dot>, kGemmRows, GemmTier::Scalar, nullptr, nullptr};
 
 }  // namespace
 

@@ -209,13 +209,14 @@ Table build(bool fast) {
          quantize_row_q8_K, nullptr, nullptr});
 #endif
   attach_tiles(t, fast);
-  // Prompt panels: AVX2 where written, else the scalar twin (vec_dot_scalar per pair; slow,
+  // Prompt panels: AVX-512 VNNI where written and the CPU has it, else AVX2, else the scalar twin (vec_dot_scalar per pair; slow,
   // so compute::matmul only picks gemm when the fast one exists).
   for (uint32_t i = 0; i < kGgmlTypeCount; ++i) {
     if (!t.present[i]) continue;
     const auto type = static_cast<GgmlType>(i);
     t.entry[i].gemm_scalar = gemm_scalar_kernels(type);
-    t.entry[i].gemm = fast ? gemm_kernels_avx2(type) : nullptr;
+    const GemmKernels* vnni = fast && cpu_features().avx512_vnni_kernels ? gemm_kernels_avx512(type) : nullptr;
+    t.entry[i].gemm = vnni ? vnni : fast ? gemm_kernels_avx2(type) : nullptr;
   }
   if constexpr (kHas_dequantize_row_iq4_xs && kHas_vec_dot_iq4_xs_q8_K_scalar) {
     t.add(weight_format(fast, T::IQ4_XS, T::Q8_K, optional_dequantize_row_iq4_xs_avx2(),

@@ -1,15 +1,17 @@
 // Batched attention of prompt processing (engine/model/batch_attention.h) against attend_head,
 // the one-query path decoding uses: same cache, every token of a tile and every head of the
 // group, F32 and F16 caches, plain causal, sliding window and soft-capped. Only the order of
-// float additions inside the two products may differ.
+// float additions inside the two products may differ; the weighted sum of V is bit-identical.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <vector>
 
 #include "engine/model/batch_attention.h"
 #include "engine/model/blocks.h"
 #include "engine/model/kv_cache.h"
+#include "engine/quant/cpu_features.h"
 
 namespace pw::model {
 namespace {
@@ -82,6 +84,28 @@ TEST(ModelBatchAttention, ToleranceIsFarBelowTheEffectOfAWrongMask) {
   float diff = 0;
   for (int d = 0; d < hd; ++d) diff = std::max(diff, std::abs(a[d] - b[d]));
   EXPECT_GT(diff, 50 * 2e-5f);
+}
+
+}  // namespace
+}  // namespace pw::model
+
+namespace pw::model {
+namespace {
+
+// The weighted sum of V must be attend_head's arithmetic exactly (one multiply, one add per
+// term, j ascending): the AVX2 twin against the scalar one, bit for bit, for head sizes that
+// are and are not multiples of its 64- and 8-column blocks.
+TEST(ModelBatchAttention, WeightedSumAvx2IsBitIdenticalToTheScalarTwin) {
+  if (!quant::cpu_features().avx2_fma_f16c) GTEST_SKIP() << "CPU without AVX2: only the scalar weighted sum runs";
+  for (int dv : {8, 13, 64, 72, 128, 200})
+    for (int n : {1, 5, 130}) {
+      const auto w = random_floats(static_cast<size_t>(n), 11 + static_cast<uint32_t>(n));
+      const auto v = random_floats(static_cast<size_t>(n) * static_cast<size_t>(dv), 7 + static_cast<uint32_t>(dv));
+      std::vector<float> a(static_cast<size_t>(dv), -1.0f), b(static_cast<size_t>(dv), -2.0f);
+      weighted_sum_scalar(w.data(), n, v.data(), dv, a.data());
+      weighted_sum_avx2(w.data(), n, v.data(), dv, b.data());
+      ASSERT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0) << "dv " << dv << " n " << n;
+    }
 }
 
 }  // namespace

@@ -19,6 +19,8 @@
 
 #include "engine/compute/matmul.h"
 #include "engine/model/model.h"
+#include "engine/quant/gemm_kernels.h"
+#include "engine/quant/kernels.h"
 #include "tests/engine/model_fixtures.h"
 
 namespace pw::model {
@@ -78,6 +80,25 @@ PathMix path_mix(const Model& m, int64_t tokens) {
   return mix;
 }
 
+// Whether every matrix's gemm panels promise the tiles' results bit for bit (the AVX2 panels,
+// or none: the tiles). The AVX-512 VNNI panels compute the same integer block sums but scale
+// them in another order, so their last bits differ from decoding's; on these random-weight
+// fixtures a last-bit difference can flip an 8-bit activation rounding downstream and grow to
+// a few hundredths (shared/fixtures/README.md section 6), so their batch is held to the native
+// golden's tolerance instead (and quant_gemm_test.cpp checks them against the scalar twin).
+bool gemm_bit_identical(const Model& m) {
+  bool same = true;
+  const auto check = [&](const Matrix& w) {
+    if (w.data && w.kernels.weights && w.kernels.weights->gemm &&
+        w.kernels.weights->gemm->tier == quant::GemmTier::Avx512Vnni)
+      same = false;
+  };
+  for (const LayerWeights& L : m.weights().layers)
+    for (const Matrix* w : {&L.wq, &L.wk, &L.wv, &L.wqkv, &L.wo, &L.ffn_gate, &L.ffn_up, &L.ffn_down}) check(*w);
+  check(m.weights().output);
+  return same;
+}
+
 class ModelLogits : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ModelLogits, BatchAndDecodeMatchGoldensAtEveryPosition) {
@@ -132,11 +153,14 @@ TEST_P(ModelLogits, BatchAndDecodeMatchGoldensAtEveryPosition) {
   EXPECT_LE(d_decode_batch, kDecodeVsBatchTolerance) << "decode vs vec_dot batch";
 
   // 4. One batch through the gemm panels (formats without them take the tiles): the same
-  // integer block sums as decoding, so it agrees with token-by-token as closely as the tiles.
+  // integer block sums as decoding; the AVX2 panels agree with token-by-token as closely as
+  // the tiles, the VNNI panels within the native tolerance (gemm_bit_identical above).
   Session gemm = open_session(*model, compute::BatchPath::Gemm);
   ASSERT_TRUE(gemm.eval(ids, LogitsMode::All).ok());
   const std::vector<float> gemm_logits = all_rows(gemm);
-  EXPECT_LE(pw::test::max_abs_diff(gemm_logits, decode_logits), kDecodeVsBatchTolerance) << "gemm batch vs decode";
+  const bool exact_panels = gemm_bit_identical(**model);
+  EXPECT_LE(pw::test::max_abs_diff(gemm_logits, decode_logits), exact_panels ? kDecodeVsBatchTolerance : native_tol)
+      << "gemm batch vs decode" << (exact_panels ? "" : " (VNNI panels)");
   EXPECT_LE(pw::test::max_abs_diff(gemm_logits, golden.native), native_tol) << "gemm batch vs native";
 
   float d_deqref_vecdot = c.f32 ? 0.0f : pw::test::max_abs_diff(vecdot_logits, golden.deqref);
