@@ -62,6 +62,35 @@ TEST(ModelBatchAttention, TilesMatchOneQueryAttentionForEveryTokenAndHead) {
   }
 }
 
+// Regression: a context shorter than a head (n_ctx 16, head_dim 64, F16 cache) once overran the
+// F16 row of the scratch, which was sized for n_ctx halves while q's rounding writes head_dim
+// (heap corruption in `pagewise-bench engine -p 16 -n 32`: an 8-token prompt in a 48-position
+// context). The scratch is followed by a guard band that must stay untouched.
+TEST(ModelBatchAttention, ContextShorterThanAHeadStaysInsideItsScratch) {
+  const int hd = 64, n_ctx = 16, n = 12;
+  auto kv = KvCache::create({.n_layer = 1, .n_ctx = n_ctx, .k_width = hd, .v_width = hd, .type = KvType::F16});
+  ASSERT_TRUE(kv.ok());
+  for (int p = 0; p < n; ++p) {
+    const auto k = random_floats(hd, 300 + p), v = random_floats(hd, 700 + p);
+    kv->store(0, p, k.data(), v.data());
+  }
+  const auto q = random_floats(static_cast<size_t>(n) * hd, 11);
+  const size_t floats = batch_attention_scratch_floats(n_ctx, hd, hd), guard = 256;
+  std::vector<float> scratch_mem(floats + guard, 12345.0f);
+  const BatchAttentionScratch scratch = batch_attention_scratch(scratch_mem.data(), n_ctx, hd, hd);
+  const AttentionParams p{.head_dim_k = hd, .head_dim_v = hd, .kq_scale = 0.125f, .softcap = 0.0f, .window = 0};
+  std::vector<float> att(static_cast<size_t>(n) * hd, -99.0f);
+  attend_tile(q.data(), hd, 0, n, 0, *kv, 0, 0, 1, p, scratch, att.data(), hd);
+  for (size_t i = floats; i < floats + guard; ++i) ASSERT_EQ(scratch_mem[i], 12345.0f) << "scratch overrun at " << i;
+  std::vector<float> scores(n_ctx), v_tmp(hd), want(hd);
+  std::vector<uint16_t> q16(hd);
+  const AttentionScratch one{scores.data(), q16.data(), v_tmp.data()};
+  for (int t = 0; t < n; ++t) {
+    attend_head(q.data() + static_cast<size_t>(t) * hd, *kv, 0, 0, t, p, one, want.data());
+    for (int d = 0; d < hd; ++d) ASSERT_NEAR(att[static_cast<size_t>(t) * hd + d], want[d], 2e-5f) << t << " " << d;
+  }
+}
+
 // A wrong mask (here: a window cutting off the older half) moves outputs by far more than the
 // tolerance above.
 TEST(ModelBatchAttention, ToleranceIsFarBelowTheEffectOfAWrongMask) {
