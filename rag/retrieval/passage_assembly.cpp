@@ -169,6 +169,9 @@ Status assemble_passages(LibraryStore& store, std::span<const FusedHit> hits, co
         folded = true;
         break;
       }
+      // A neighbour of another section is a result of its own (an FAQ's next question), not
+      // the rest of this passage's thought.
+      if (c.heading_path != p.heading_path) continue;
       auto& [prev_n, next_n] = folded_neighbours[a.passage];
       if (c.ordinal == a.last_ordinal + 1 && next_n == nullptr) {
         next_n = &c;

@@ -197,3 +197,25 @@ TEST(Chunker, ChunkTextFromPagesClampsBadOffsets) {
   EXPECT_EQ(pw::ingest::chunk_text_from_pages(doc.pages, 3, 0, 4, 1), "");
   EXPECT_EQ(pw::ingest::chunk_text_from_pages(doc.pages, 2, 0, 1, 1), "");
 }
+
+// Q&A documents (one question and its answer per section, often one per page): each question
+// starts a chunk named by it, so no chunk mixes two answers or spans two of their pages.
+TEST(Chunker, QuestionSectionsOfFaqTextStartChunks) {
+  const auto doc = doc_of({"Noonan syndrome\n\nWhat is (are) Noonan syndrome?\nNoonan syndrome is a condition that "
+                           "affects many areas of the body.",
+                           "How many people are affected by Noonan\nsyndrome?\nIt occurs in about 1 in 1,000 people.",
+                           "What are the treatments for Noonan syndrome?\nTreatment depends on the symptoms."});
+  ChunkOptions options;
+  const auto chunks = chunk_document(doc, options);
+  check_chunk_invariants(doc, chunks, options);
+  std::vector<std::string> paths;
+  for (const auto& c : chunks) {
+    if (c.heading_path.empty()) continue;  // the title before the first question
+    EXPECT_EQ(c.page_start, c.page_end) << c.text;
+    EXPECT_EQ(c.page_start, static_cast<int>(paths.size()) + 1) << c.text;
+    paths.push_back(c.heading_path);
+  }
+  EXPECT_EQ(paths, (std::vector<std::string>{"What is (are) Noonan syndrome?",
+                                             "How many people are affected by Noonan syndrome?",
+                                             "What are the treatments for Noonan syndrome?"}));
+}
