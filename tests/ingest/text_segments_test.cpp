@@ -144,8 +144,9 @@ TEST(Segments, QuestionsStartingParagraphsAreHeadings) {
   EXPECT_EQ(headings[1], "What are the genetic changes related to polycystic kidney disease?");
   // The wrapped question is one block over both lines.
   for (const auto& b : blocks)
-    if (b.heading && b.heading->path_text == headings[1])
+    if (b.heading && b.heading->path_text == headings[1]) {
       EXPECT_EQ(slice(text, b), "What are the genetic changes related to polycystic kidney\ndisease?");
+    }
 }
 
 TEST(Segments, AQuestionWithoutAnAnswerOrInAListIsNoHeading) {
@@ -154,6 +155,8 @@ TEST(Segments, AQuestionWithoutAnAnswerOrInAListIsNoHeading) {
   for (const char* text : {"Is it safe? Yes, mostly.\nMore text.", "why is the sky blue?\nBecause of scattering.",
                            "Intro.\nWhat next?\n4.2 Carry-over\nText."}) {
     for (const auto& b : segment_page(text))
-      if (b.heading && !b.heading->title.empty()) EXPECT_NE(b.heading->title.back(), '?') << text;
+      if (b.heading && !b.heading->title.empty()) {
+        EXPECT_NE(b.heading->title.back(), '?') << text;
+      }
   }
 }
