@@ -32,6 +32,20 @@ constexpr int kQuestionHeadingLevel = 7;
 constexpr size_t kMaxQuestionBytes = 200;
 constexpr size_t kMaxQuestionLines = 3;
 
+// "What ...", "How ...", "Can I ...": a question asks from its first word ("Doctors often ask
+// how old ... ?" is a statement wrapped over lines).
+bool starts_with_question_word(std::string_view line) {
+  static constexpr std::string_view kWords[] = {
+      "What", "How", "Why",  "When",  "Where", "Who",    "Whom",  "Whose", "Which", "Is",   "Are",
+      "Was",  "Were", "Am",  "Can",   "Could", "Do",     "Does",  "Did",   "Should", "Would", "Will",
+      "Shall", "May", "Might", "Must", "Has",  "Have",   "Had"};
+  const size_t end = std::min(line.find(' '), line.size());
+  const std::string_view word = line.substr(0, end);
+  for (std::string_view w : kWords)
+    if (word == w) return true;
+  return false;
+}
+
 // The line before could end a paragraph (so the next line may start a new one).
 bool ends_paragraph(std::string_view line) {
   if (line.empty()) return true;
@@ -47,7 +61,8 @@ std::optional<size_t> question_heading_end(std::string_view text, const std::vec
   auto content = [&](size_t k) { return text.substr(lines[k].start, lines[k].end - lines[k].start); };
   if (lines[i].kind != LineKind::Text) return std::nullopt;
   const std::string_view first = content(i);
-  if (first.empty() || first.front() < 'A' || first.front() > 'Z') return std::nullopt;
+  if (first.empty() || first.front() < 'A' || first.front() > 'Z' || !starts_with_question_word(first))
+    return std::nullopt;
   if (i > 0 && lines[i - 1].kind == LineKind::Text && !ends_paragraph(content(i - 1))) return std::nullopt;
   size_t bytes = 0;
   for (size_t k = i; k < lines.size() && k < i + kMaxQuestionLines; ++k) {
@@ -83,6 +98,23 @@ std::string one_line(std::string_view s) {
   return out;
 }
 
+
+// "Go back to page 9 to check how many": five words or more, two of them lower-case words
+// of four letters or more (a title is short or in Title Case: "Scope", "Annual Leave Policy").
+bool reads_like_sentence(std::string_view title) {
+  int words = 0, lower = 0;
+  size_t pos = 0;
+  while (pos < title.size()) {
+    size_t end = title.find(' ', pos);
+    if (end == std::string_view::npos) end = title.size();
+    const std::string_view w = title.substr(pos, end - pos);
+    pos = end + 1;
+    if (w.empty()) continue;
+    ++words;
+    if (w.size() >= 4 && w.front() >= 'a' && w.front() <= 'z') ++lower;
+  }
+  return words >= 5 && lower >= 2;
+}
 
 bool is_numeric_cell(std::string_view token) {
   if (token == "-" || token == "\xE2\x80\x94" || token == "\xE2\x80\x93") return true;  // empty cell: - — –
@@ -209,7 +241,7 @@ std::vector<Block> segment_page(std::string_view text, bool markdown) {
         lines[i].heading->title.empty() || lines[i].heading->number.empty())
       continue;
     const Line& next = lines[i + 1];
-    if (next.kind != LineKind::Text || next.end == next.start) continue;
+    if (next.kind != LineKind::Text || next.end == next.start || !reads_like_sentence(lines[i].heading->title)) continue;
     const char first = text[next.start];
     if (first >= 'a' && first <= 'z') {
       lines[i].heading.reset();
