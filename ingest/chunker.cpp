@@ -196,11 +196,14 @@ class Assembler {
 
  private:
   // A small section stays in the open chunk when the open chunk is small too and the whole
-  // section fits: a worksheet's numbered items, a contract's one-line clauses. A question
-  // heading (an FAQ's next question) always starts a chunk: each answer is a result of its own.
+  // section fits: a contract's one-line clauses, a list of short items. A question heading (an
+  // FAQ's next question) always starts a chunk: each answer is a result of its own. So does a
+  // heading at the top of a page: the page break before it says the section stands alone (and
+  // the chunk's page stays the one people will be sent to).
   bool joins_open_chunk(size_t k) const {
     const Heading* h = pieces_[k].heading;
     if (!open_ || !has_body_ || h == nullptr || h->question || join_below_ <= 0) return false;
+    if (k > 0 && pieces_[k - 1].page != pieces_[k].page) return false;
     return tokens_ < join_below_ && tokens_ + section_tokens_[k] <= target_;
   }
 

@@ -17,7 +17,8 @@
 //   ("4. Leave" then "4.1 Annual") share one chunk. Small sections are kept together: a
 //   heading joins the open chunk when that chunk is under join_sections_below tokens and the
 //   heading's whole section fits in target_tokens (the chunk keeps its first heading path);
-//   a question heading never joins, so an FAQ's answers are never mixed.
+//   a question heading never joins, so an FAQ's answers are never mixed, and neither does
+//   a heading at the top of a page (the page break says the section stands alone).
 // - A table (consecutive table-like lines) stays in one chunk when it fits in target_tokens;
 //   a chunk starts early rather than split it.
 // - A chunk that continues a section starts with the last sentences of the previous chunk,
