@@ -369,6 +369,7 @@ int run_retrieval_eval(std::vector<std::string>& args) {
     else if (a == "--corpus") corpus = value();
     else if (a == "--chunk-tokens") chunking.target_tokens = std::stoi(value());
     else if (a == "--overlap") chunking.overlap = std::stod(value());
+    else if (a == "--join-sections-below") chunking.join_sections_below = std::stoi(value());
     else if (a == "--sets") only = value();
     else if (a == "--keep-db") keep_db = value();
     else if (a == "--document-weight") retriever_options.lexical.document_weight = std::stod(value());

@@ -153,24 +153,37 @@ class PieceBuilder {
 class Assembler {
  public:
   Assembler(const ExtractedDocument& doc, const std::vector<Piece>& pieces,
-            const std::function<int(std::string_view)>& count, int target, double overlap)
+            const std::function<int(std::string_view)>& count, int target, double overlap, int join_below)
       : doc_(doc), pieces_(pieces), count_(count), target_(target),
-        overlap_budget_(std::max(0, static_cast<int>(std::lround(overlap * target)))) {}
+        overlap_budget_(std::max(0, static_cast<int>(std::lround(overlap * target)))), join_below_(join_below) {
+    // Tokens of the section each heading piece starts (up to the next heading).
+    section_tokens_.assign(pieces_.size(), 0);
+    int sum = 0;
+    for (size_t k = pieces_.size(); k-- > 0;) {
+      sum += pieces_[k].tokens;
+      if (pieces_[k].heading_line || pieces_[k].heading) {
+        section_tokens_[k] = sum;
+        sum = 0;
+      }
+    }
+  }
 
   std::vector<Chunk> run() {
     for (size_t k = 0; k < pieces_.size(); ++k) {
       const Piece& p = pieces_[k];
       if (p.heading_line) {
-        if (open_ && (has_body_ || tokens_ + p.tokens > target_)) flush();
+        const bool join = joins_open_chunk(k);
+        if (!join && open_ && (has_body_ || tokens_ + p.tokens > target_)) flush();
         enter_section(*p.heading);
         extend(k, p.tokens);
-        path_ = path_string();
+        if (!join) path_ = path_string();
         continue;
       }
       if (p.heading) {  // a paragraph that starts with a run-in heading
-        if (open_ && (has_body_ || tokens_ + p.tokens > target_)) flush();
+        const bool join = joins_open_chunk(k);
+        if (!join && open_ && (has_body_ || tokens_ + p.tokens > target_)) flush();
         enter_section(*p.heading);
-        if (!open_ || !has_body_) path_ = path_string();
+        if (!join && (!open_ || !has_body_)) path_ = path_string();
       } else if (open_ && tokens_ + p.tokens > target_) {
         start_with_overlap(k);
       }
@@ -182,6 +195,18 @@ class Assembler {
   }
 
  private:
+  // A small section stays in the open chunk when the open chunk is small too and the whole
+  // section fits: a contract's one-line clauses, a list of short items. A question heading (an
+  // FAQ's next question) always starts a chunk: each answer is a result of its own. So does a
+  // heading at the top of a page: the page break before it says the section stands alone (and
+  // the chunk's page stays the one people will be sent to).
+  bool joins_open_chunk(size_t k) const {
+    const Heading* h = pieces_[k].heading;
+    if (!open_ || !has_body_ || h == nullptr || h->question || join_below_ <= 0) return false;
+    if (k > 0 && pieces_[k - 1].page != pieces_[k].page) return false;
+    return tokens_ < join_below_ && tokens_ + section_tokens_[k] <= target_;
+  }
+
   void enter_section(const Heading& h) {
     while (!stack_.empty() && !heading_contains(*stack_.back(), h)) stack_.pop_back();
     if (stack_.size() >= kMaxPathDepth) stack_.erase(stack_.begin());
@@ -304,6 +329,8 @@ class Assembler {
   const std::function<int(std::string_view)>& count_;
   int target_;
   int overlap_budget_;
+  int join_below_;
+  std::vector<int> section_tokens_;  // per heading piece: tokens of its section
 
   std::vector<const Heading*> stack_;
   std::vector<Chunk> chunks_;
@@ -337,7 +364,8 @@ std::vector<Chunk> chunk_document(const ExtractedDocument& doc, const ChunkOptio
       builder.add_block(static_cast<int>(p), text, b, b.heading ? &*b.heading : nullptr);
   }
   if (pieces.empty()) return {};
-  return Assembler(doc, pieces, count, target, overlap).run();
+  const int join_below = options.join_sections_below < 0 ? target : options.join_sections_below;
+  return Assembler(doc, pieces, count, target, overlap, join_below).run();
 }
 
 std::string chunk_text_from_pages(const std::vector<Page>& pages, int page_start, uint32_t char_start, int page_end,

@@ -11,9 +11,14 @@
 //   sentence boundaries; a sentence longer than the target is cut at line ends, then between
 //   words, never inside a word (only a single "word" longer than the whole target, such as a
 //   run of base64, is cut inside).
-// - Numbered headings, and Markdown ones in md/html documents (see headings.h), start a new chunk, without overlap, and set
-//   the heading path ("Leave policy > 4.2 Carry-over"). Consecutive headings with no text
-//   between them ("4. Leave" then "4.1 Annual") share one chunk.
+// - Numbered headings, and Markdown ones in md/html documents (see headings.h), and FAQ
+//   question lines (text_segments.h) start a new chunk, without overlap, and set the heading
+//   path ("Leave policy > 4.2 Carry-over"). Consecutive headings with no text between them
+//   ("4. Leave" then "4.1 Annual") share one chunk. Small sections are kept together: a
+//   heading joins the open chunk when that chunk is under join_sections_below tokens and the
+//   heading's whole section fits in target_tokens (the chunk keeps its first heading path);
+//   a question heading never joins, so an FAQ's answers are never mixed, and neither does
+//   a heading at the top of a page (the page break says the section stands alone).
 // - A table (consecutive table-like lines) stays in one chunk when it fits in target_tokens;
 //   a chunk starts early rather than split it.
 // - A chunk that continues a section starts with the last sentences of the previous chunk,
@@ -35,6 +40,10 @@ namespace pw::ingest {
 struct ChunkOptions {
   int target_tokens = 300;
   double overlap = 0.15;  // fraction of target_tokens repeated from the previous chunk
+  // A heading joins the open chunk instead of starting one when the chunk holds fewer tokens
+  // than this and the heading's whole section still fits (never a question heading).
+  // -1: target_tokens (whenever the section fits); 0: every heading starts a chunk.
+  int join_sections_below = -1;
   // Token counter of the configured model; empty: estimate_tokens() (token_estimate.h).
   std::function<int(std::string_view)> count_tokens;
 };

@@ -96,10 +96,20 @@ bool is_title_case(std::string_view s) {
   return any_letter;
 }
 
+// Ends where a sentence cannot: a comma or hyphen, or a word that needs more after it ("3. I
+// will eat this many servings at" is a wrapped list item; a title never ends in "at" or "and").
 bool ends_like_sentence_fragment(std::string_view s) {
   if (s.empty()) return false;
   const char last = s.back();
-  return last == ',' || last == ';' || last == '-';
+  if (last == ',' || last == ';' || last == '-') return true;
+  const size_t space = s.rfind(' ');
+  if (space == std::string_view::npos) return false;
+  const std::string_view word = s.substr(space + 1);
+  static constexpr std::string_view kContinuing[] = {"a",  "an",   "and", "at",   "by",   "for",  "from", "in",
+                                                     "of", "on",   "or",  "the",  "to",   "with", "than", "that"};
+  for (std::string_view w : kContinuing)
+    if (word == w) return true;
+  return false;
 }
 
 // A title that stands alone on its line. `strict` for weaker label shapes ("1 Introduction",

@@ -34,6 +34,7 @@ struct Heading {
   std::string path_text;   // label and title as shown in a heading path, at most ~100 bytes
   bool standalone = true;  // false when body text follows on the same line
   std::vector<int> number; // {4, 2} for "4.2" and "4.2(b)"; empty for keyword/Markdown/Roman labels
+  bool question = false;   // an FAQ question line (text_segments.h), not a labelled heading
 };
 
 // True when `inner` may sit under `outer` in a heading path. By level, and for two numbered

@@ -21,9 +21,100 @@ struct Line {
   LineKind kind = LineKind::Blank;
   std::optional<Heading> heading;
   bool bare_number = false;  // "4.2" alone: a heading only if a title line follows
+  size_t last_line = 0;      // a heading wrapped over several lines ends on this line (0: itself)
 };
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t'; }
+
+// Level of a question heading: below every numbered or keyword heading, so an FAQ inside
+// "4. Leave" gets the path "4. Leave > Can I carry days over?".
+constexpr int kQuestionHeadingLevel = 7;
+constexpr size_t kMaxQuestionBytes = 200;
+constexpr size_t kMaxQuestionLines = 3;
+
+// "What ...", "How ...", "Can I ...": a question asks from its first word ("Doctors often ask
+// how old ... ?" is a statement wrapped over lines).
+bool starts_with_question_word(std::string_view line) {
+  static constexpr std::string_view kWords[] = {
+      "What", "How", "Why",  "When",  "Where", "Who",    "Whom",  "Whose", "Which", "Is",   "Are",
+      "Was",  "Were", "Am",  "Can",   "Could", "Do",     "Does",  "Did",   "Should", "Would", "Will",
+      "Shall", "May", "Might", "Must", "Has",  "Have",   "Had"};
+  const size_t end = std::min(line.find(' '), line.size());
+  const std::string_view word = line.substr(0, end);
+  for (std::string_view w : kWords)
+    if (word == w) return true;
+  return false;
+}
+
+// The line before could end a paragraph (so the next line may start a new one).
+bool ends_paragraph(std::string_view line) {
+  if (line.empty()) return true;
+  const char c = line.back();
+  return c == '.' || c == '!' || c == '?' || c == ':' || c == ')' || c == '"';
+}
+
+// FAQ-style sections (health leaflets, HR and product FAQs): a question standing alone at the
+// start of a paragraph, possibly wrapped over a few lines, with its answer after it.
+// "What is (are) Noonan syndrome?" / "How many people are affected by ...\ndisease?" Returns
+// the index of the line that ends the question, nothing when lines[i] starts none.
+std::optional<size_t> question_heading_end(std::string_view text, const std::vector<Line>& lines, size_t i) {
+  auto content = [&](size_t k) { return text.substr(lines[k].start, lines[k].end - lines[k].start); };
+  if (lines[i].kind != LineKind::Text) return std::nullopt;
+  const std::string_view first = content(i);
+  if (first.empty() || first.front() < 'A' || first.front() > 'Z' || !starts_with_question_word(first))
+    return std::nullopt;
+  if (i > 0 && lines[i - 1].kind == LineKind::Text && !ends_paragraph(content(i - 1))) return std::nullopt;
+  size_t bytes = 0;
+  for (size_t k = i; k < lines.size() && k < i + kMaxQuestionLines; ++k) {
+    if (lines[k].kind != LineKind::Text) return std::nullopt;
+    const std::string_view line = content(k);
+    bytes += line.size() + 1;
+    if (bytes > kMaxQuestionBytes) return std::nullopt;
+    // One sentence only: no sentence end before the question mark.
+    for (size_t c = 0; c + 1 < line.size(); ++c)
+      if ((line[c] == '.' || line[c] == '?' || line[c] == '!') && line[c + 1] == ' ') return std::nullopt;
+    if (line.back() != '?') continue;
+    // An answer must follow (on this page, or the page ends with the question).
+    size_t next = k + 1;
+    while (next < lines.size() && lines[next].kind == LineKind::Blank) ++next;
+    if (next < lines.size() && lines[next].kind != LineKind::Text && lines[next].kind != LineKind::Row)
+      return std::nullopt;
+    return k;
+  }
+  return std::nullopt;
+}
+
+// The text with every whitespace run as one space (a wrapped heading on one line).
+std::string one_line(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (is_space(c)) {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+
+// "Go back to page 9 to check how many": five words or more, two of them lower-case words
+// of four letters or more (a title is short or in Title Case: "Scope", "Annual Leave Policy").
+bool reads_like_sentence(std::string_view title) {
+  int words = 0, lower = 0;
+  size_t pos = 0;
+  while (pos < title.size()) {
+    size_t end = title.find(' ', pos);
+    if (end == std::string_view::npos) end = title.size();
+    const std::string_view w = title.substr(pos, end - pos);
+    pos = end + 1;
+    if (w.empty()) continue;
+    ++words;
+    if (w.size() >= 4 && w.front() >= 'a' && w.front() <= 'z') ++lower;
+  }
+  return words >= 5 && lower >= 2;
+}
 
 bool is_numeric_cell(std::string_view token) {
   if (token == "-" || token == "\xE2\x80\x94" || token == "\xE2\x80\x93") return true;  // empty cell: - — –
@@ -141,12 +232,42 @@ std::vector<Block> segment_page(std::string_view text, bool markdown) {
       lines[i].kind = LineKind::Text;
     }
   }
+  // Nor can it be the first line of a wrapped sentence: "1. How many servings of grains,
+  // cereals, pasta, and\nstarchy vegetables do you eat?" is a list item (a worksheet's, a
+  // questionnaire's) when the next line carries on in lower case; a title's next line starts
+  // a new paragraph or another heading.
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i].kind != LineKind::Heading || !lines[i].heading->standalone || lines[i].bare_number ||
+        lines[i].heading->title.empty() || lines[i].heading->number.empty())
+      continue;
+    const Line& next = lines[i + 1];
+    if (next.kind != LineKind::Text || next.end == next.start || !reads_like_sentence(lines[i].heading->title)) continue;
+    const char first = text[next.start];
+    if (first >= 'a' && first <= 'z') {
+      lines[i].heading.reset();
+      lines[i].kind = LineKind::Text;
+    }
+  }
   // A single table-like line is just text; tables need two rows.
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].kind != LineKind::Row) continue;
     const bool prev = i > 0 && lines[i - 1].kind == LineKind::Row;
     const bool next = i + 1 < lines.size() && lines[i + 1].kind == LineKind::Row;
     if (!prev && !next) lines[i].kind = LineKind::Text;
+  }
+
+  // Question headings of FAQ-style text.
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::optional<size_t> last = question_heading_end(text, lines, i);
+    if (!last) continue;
+    Heading h;
+    h.level = kQuestionHeadingLevel;
+    h.question = true;
+    set_heading_title(h, one_line(text.substr(lines[i].start, lines[*last].end - lines[i].start)));
+    lines[i].kind = LineKind::Heading;
+    lines[i].heading = std::move(h);
+    lines[i].last_line = *last;
+    i = *last;
   }
 
   std::vector<Block> blocks;
@@ -176,7 +297,10 @@ std::vector<Block> segment_page(std::string_view text, bool markdown) {
       block.heading = std::move(line.heading);
       block.end = line.end;
       ++i;
-      if (has_title_line) {
+      if (line.last_line > 0) {  // a wrapped question
+        block.end = lines[line.last_line].end;
+        i = line.last_line + 1;
+      } else if (has_title_line) {
         set_heading_title(*block.heading, text.substr(lines[title].start, lines[title].end - lines[title].start));
         block.end = lines[title].end;
         i = title + 1;

@@ -10,6 +10,11 @@
 // Numbered headings are ignored on a table-of-contents page (five or more lines, at least 40%,
 // ending in a page number or with dot leaders) and where they would continue a sentence (the
 // line before ends in a lower-case letter, a comma or a hyphen: a wrapped "Section 9.6").
+// FAQ question lines are headings too (Heading::question, level 7: below numbered ones): a
+// question that starts with a question word ("What", "How", "Can", ...) and stands alone at
+// the start of a paragraph, possibly wrapped over up to three lines, with an answer after it.
+// A numbered line that reads like a sentence and continues in lower case on the next line is
+// a wrapped list item, not a heading.
 // Blocks cover every non-blank line of the page, in order, and never overlap. Offsets never
 // point inside a UTF-8 sequence; block ends exclude trailing whitespace.
 #pragma once

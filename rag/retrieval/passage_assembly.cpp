@@ -115,6 +115,9 @@ double containment(const std::vector<uint64_t>& a, const std::vector<uint64_t>& 
   return static_cast<double>(common) / static_cast<double>(std::min(a.size(), b.size()));
 }
 
+// The section is an FAQ question (ingest's question headings end the heading path with '?').
+bool is_question_path(std::string_view path) { return !path.empty() && path.back() == '?'; }
+
 struct DocumentFacts {
   std::string path, title;
   int64_t collection_id = 0;
@@ -169,6 +172,10 @@ Status assemble_passages(LibraryStore& store, std::span<const FusedHit> hits, co
         folded = true;
         break;
       }
+      // A neighbour of another FAQ answer is a result of its own (the next question is not
+      // the rest of this answer's thought); neighbouring numbered sections still fold.
+      if (c.heading_path != p.heading_path && (is_question_path(c.heading_path) || is_question_path(p.heading_path)))
+        continue;
       auto& [prev_n, next_n] = folded_neighbours[a.passage];
       if (c.ordinal == a.last_ordinal + 1 && next_n == nullptr) {
         next_n = &c;

@@ -6,9 +6,11 @@
 //   PW_TRY(pw::rag::assemble_passages(store, fused_hits, query, idf, {.max_passages = 8}, ps));
 //
 // Rules (tests rely on them):
-// - Hits are taken in rank order. A hit whose chunk is next to (ordinal +-1) or already inside
-//   an accepted passage of the same document is folded into it: its text becomes that
-//   passage's context_before/context_after (whole, without the chunker's overlap).
+// - Hits are taken in rank order. A hit whose chunk is already inside an accepted passage of
+//   the same document, or next to it (ordinal +-1), is folded into it: its text becomes that
+//   passage's context_before/context_after (whole, without the chunker's overlap). Except
+//   across FAQ answers: a neighbour in another section where either section is a question
+//   (heading path ending in '?') stays a result of its own.
 // - A hit whose text repeats an accepted passage's (same words, case and spacing ignored),
 //   e.g. the same file in two collections, is dropped; so is one that mostly repeats it
 //   (half of the smaller one's word trigrams in common: the same text as .md and as PDF,

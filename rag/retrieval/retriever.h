@@ -13,8 +13,11 @@
 //   for (const pw::rag::Passage& p : r->passages) ...
 //
 // Works with lexical only when no embedding model is installed: the ranking is then the
-// lexical one. With both, the two lists are fused by rank (rank_fusion.h).
-// Threading: like LibraryStore, one Retriever per thread; the VectorIndex may be shared.
+// lexical one. With both, the two lists are fused by rank (rank_fusion.h); the semantic part
+// (query embedding + vector scan) then runs on a second thread while the lexical part runs on
+// the caller's, so a fused search takes about as long as the slower of the two.
+// Threading: like LibraryStore, one Retriever per thread; the VectorIndex may be shared. The
+// QueryEmbedder is called from the helper thread, one search at a time.
 #pragma once
 
 #include <memory>

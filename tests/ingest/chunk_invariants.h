@@ -86,7 +86,8 @@ inline void check_chunk_invariants(const ExtractedDocument& doc, const std::vect
         ADD_FAILURE() << name << ": page " << doc.pages[p].number << " byte " << i << " is in no chunk";
         break;
       }
-  // Headings start chunks: inside a chunk, nothing but headings comes before a heading.
+  // Headings start chunks: inside a chunk, nothing but headings comes before a heading
+  // (except a small section's heading joined to the chunk, see ChunkOptions).
   const bool markdown = doc.format == "md" || doc.format == "html";
   for (const Chunk& c : chunks) {
     bool body_seen = false;
@@ -96,7 +97,10 @@ inline void check_chunk_invariants(const ExtractedDocument& doc, const std::vect
         if (p == a && block.end <= c.char_start) continue;
         if (p == b && block.start >= c.char_end) break;
         const bool inside_from_start = !(p == a && block.start < c.char_start);
-        if (block.heading && inside_from_start && body_seen)
+        // A small section joined to the open chunk (ChunkOptions::join_sections_below) is the
+        // exception; a question heading never joins.
+        const bool may_join = options.join_sections_below != 0 && block.heading && !block.heading->question;
+        if (block.heading && inside_from_start && body_seen && !may_join)
           ADD_FAILURE() << name << ": heading \"" << block.heading->path_text << "\" on page " << doc.pages[p].number
                         << " is inside chunk " << c.ordinal << " after body text";
         if (block.kind != BlockKind::Heading) body_seen = true;

@@ -76,6 +76,7 @@ TEST(Chunker, HeadingsStartChunksAndNameThem) {
                            "\n\n## 4.2 Carry-over\n\nEmployees may carry over five days.\n\n## 5 Sick leave\n\n" + prose(3, 5);
   const auto doc = doc_of({text}, "md");
   ChunkOptions options;
+  options.join_sections_below = 0;  // every heading starts a chunk (small sections: see below)
   const auto chunks = chunk_document(doc, options);
   check_chunk_invariants(doc, chunks, options);
   std::vector<std::string> paths;
@@ -94,6 +95,7 @@ TEST(Chunker, NumberedHeadingsInPdfTextAndConsecutiveHeadingsShareAChunk) {
                            "\n4.2(b) Unused days\nThey lapse on 31 March.";
   const auto doc = doc_of({text});
   ChunkOptions options;
+  options.join_sections_below = 0;
   const auto chunks = chunk_document(doc, options);
   check_chunk_invariants(doc, chunks, options);
   ASSERT_EQ(chunks.size(), 3u);
@@ -196,4 +198,59 @@ TEST(Chunker, ChunkTextFromPagesClampsBadOffsets) {
   EXPECT_EQ(pw::ingest::chunk_text_from_pages(doc.pages, 1, 99, 1, 100), "");
   EXPECT_EQ(pw::ingest::chunk_text_from_pages(doc.pages, 3, 0, 4, 1), "");
   EXPECT_EQ(pw::ingest::chunk_text_from_pages(doc.pages, 2, 0, 1, 1), "");
+}
+
+// Q&A documents (one question and its answer per section, often one per page): each question
+// starts a chunk named by it, so no chunk mixes two answers or spans two of their pages.
+TEST(Chunker, QuestionSectionsOfFaqTextStartChunks) {
+  const auto doc = doc_of({"Noonan syndrome\n\nWhat is (are) Noonan syndrome?\nNoonan syndrome is a condition that "
+                           "affects many areas of the body.",
+                           "How many people are affected by Noonan\nsyndrome?\nIt occurs in about 1 in 1,000 people.",
+                           "What are the treatments for Noonan syndrome?\nTreatment depends on the symptoms."});
+  ChunkOptions options;
+  const auto chunks = chunk_document(doc, options);
+  check_chunk_invariants(doc, chunks, options);
+  std::vector<std::string> paths;
+  for (const auto& c : chunks) {
+    if (c.heading_path.empty()) continue;  // the title before the first question
+    EXPECT_EQ(c.page_start, c.page_end) << c.text;
+    EXPECT_EQ(c.page_start, static_cast<int>(paths.size()) + 1) << c.text;
+    paths.push_back(c.heading_path);
+  }
+  EXPECT_EQ(paths, (std::vector<std::string>{"What is (are) Noonan syndrome?",
+                                             "How many people are affected by Noonan syndrome?",
+                                             "What are the treatments for Noonan syndrome?"}));
+}
+
+// Small sections are kept together up to the target (a contract's one-line clauses, a
+// worksheet's items): fewer, fuller chunks, each named by its first section. A section that
+// does not fit starts its own chunk, and a question heading always does.
+TEST(Chunker, SmallSectionsShareAChunkButQuestionsStartOne) {
+  const std::string text = "4.1 Annual Leave\nStaff get 25 days.\n4.2 Carry-over\nFive days carry over.\n"
+                           "4.3 Sick Leave\n" + prose(30, 7) + "\nCan I carry over more days?\nOnly with approval.";
+  const auto doc = doc_of({text});
+  ChunkOptions options;
+  const auto chunks = chunk_document(doc, options);
+  check_chunk_invariants(doc, chunks, options);
+  ASSERT_GE(chunks.size(), 3u);
+  EXPECT_EQ(chunks[0].heading_path, "4.1 Annual Leave");
+  EXPECT_EQ(chunks[0].text, "4.1 Annual Leave\nStaff get 25 days.\n4.2 Carry-over\nFive days carry over.");
+  EXPECT_EQ(chunks[1].heading_path, "4.3 Sick Leave");  // 30 sentences: too big to join
+  EXPECT_EQ(chunks.back().heading_path, "4.3 Sick Leave > Can I carry over more days?");
+  EXPECT_EQ(chunks.back().text, "Can I carry over more days?\nOnly with approval.");
+  options.join_sections_below = 0;
+  EXPECT_GT(chunk_document(doc, options).size(), chunks.size());
+}
+
+// "1. How many servings do you eat each\nday?" and "3. I will eat this many servings at" are
+// list items wrapped over lines, not section headings.
+TEST(Chunker, WrappedNumberedListItemsAreNotHeadings) {
+  const auto doc = doc_of({"Starches\n1. How many servings of grains, cereals, pasta, and\nstarchy vegetables do you eat "
+                           "each\nday?\nI eat _____ servings each day.\n3. I will eat this many servings of starches at\n"
+                           "Breakfast _____"});
+  ChunkOptions options;
+  const auto chunks = chunk_document(doc, options);
+  check_chunk_invariants(doc, chunks, options);
+  ASSERT_EQ(chunks.size(), 1u);
+  EXPECT_EQ(chunks[0].heading_path, "");
 }

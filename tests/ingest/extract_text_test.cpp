@@ -61,7 +61,9 @@ TEST(ExtractText, MarkdownKeepsHeadingsAndReadsFrontMatter) {
   EXPECT_EQ(doc.author, "HR");
   EXPECT_EQ(doc.pages[0].text,
             "Intro text.\n\n# 4.2 Carry-over\n\nFive days may be carried over.\n\n## Sick leave\nSee your manager.");
-  const auto chunks = pw::ingest::chunk_document(doc, {});
+  pw::ingest::ChunkOptions every_heading;  // each heading starts a chunk (no small-section joining)
+  every_heading.join_sections_below = 0;
+  const auto chunks = pw::ingest::chunk_document(doc, every_heading);
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(chunks[1].heading_path, "4.2 Carry-over");
   EXPECT_EQ(chunks[2].heading_path, "4.2 Carry-over > Sick leave");  // "#" holds "##"
@@ -82,7 +84,9 @@ TEST(ExtractText, HtmlBecomesTextWithHeadings) {
   EXPECT_EQ(doc.format, "html");
   EXPECT_EQ(doc.title, "Benefits");
   EXPECT_EQ(doc.pages[0].text, "# Leave\n\n25 days.\n\n## 4.2 Carry-over\n\nFive days.");
-  const auto chunks = pw::ingest::chunk_document(doc, {});
+  pw::ingest::ChunkOptions every_heading;
+  every_heading.join_sections_below = 0;
+  const auto chunks = pw::ingest::chunk_document(doc, every_heading);
   ASSERT_EQ(chunks.size(), 2u);
   EXPECT_EQ(chunks[1].heading_path, "Leave > 4.2 Carry-over");
   // Latin-1 HTML without a declared charset.

@@ -122,3 +122,41 @@ TEST(Sentences, CutsAfterSentenceEndsButNotAbbreviations) {
   EXPECT_EQ(sentences("  spaced  \n"), (std::vector<std::string>{"spaced"}));
   EXPECT_TRUE(sentences("   ").empty());
 }
+
+// FAQ-style text (health leaflets, HR FAQs): a question alone at the start of a paragraph,
+// even wrapped over two lines, is a section heading; questions inside running text are not.
+TEST(Segments, QuestionsStartingParagraphsAreHeadings) {
+  const std::string text =
+      "What is (are) polycystic kidney disease?\n"
+      "Polycystic kidney disease is a disorder that affects the kidneys.\n\n"
+      "What are the genetic changes related to polycystic kidney\n"
+      "disease?\n"
+      "Mutations in the PKD1 and PKD2 genes cause it. Why does this matter? Because it is inherited.\n"
+      "Doctors often ask\n"
+      "how old the patient is?\n"
+      "That line continued a sentence.";
+  auto blocks = segment_page(text);
+  std::vector<std::string> headings;
+  for (const auto& b : blocks)
+    if (b.kind == BlockKind::Heading && b.heading) headings.push_back(b.heading->path_text);
+  ASSERT_EQ(headings.size(), 2u);
+  EXPECT_EQ(headings[0], "What is (are) polycystic kidney disease?");
+  EXPECT_EQ(headings[1], "What are the genetic changes related to polycystic kidney disease?");
+  // The wrapped question is one block over both lines.
+  for (const auto& b : blocks)
+    if (b.heading && b.heading->path_text == headings[1]) {
+      EXPECT_EQ(slice(text, b), "What are the genetic changes related to polycystic kidney\ndisease?");
+    }
+}
+
+TEST(Segments, AQuestionWithoutAnAnswerOrInAListIsNoHeading) {
+  // A question followed by a table row is fine; one followed by a numbered heading is not an
+  // FAQ entry; a lower-case start or two sentences on the line are running text.
+  for (const char* text : {"Is it safe? Yes, mostly.\nMore text.", "why is the sky blue?\nBecause of scattering.",
+                           "Intro.\nWhat next?\n4.2 Carry-over\nText."}) {
+    for (const auto& b : segment_page(text))
+      if (b.heading && !b.heading->title.empty()) {
+        EXPECT_NE(b.heading->title.back(), '?') << text;
+      }
+  }
+}

@@ -319,3 +319,23 @@ TEST_F(RetrievalRetriever, FusesLexicalAndSemanticLists) {
 }
 
 }  // namespace
+
+// Neighbouring chunks of different sections (an FAQ's consecutive questions) are separate
+// results, each with its own page, not one folded passage.
+TEST(RetrievalPassages, NeighboursOfAnotherSectionAreNotFolded) {
+  pw::rag::testing::TestLibrary lib;
+  int64_t c = lib.collection("c");
+  lib.add_pages(c, "/faq.pdf", "Gout",
+                {"What is gout?\nGout is a painful arthritis of the joints caused by uric acid crystals.",
+                 "How is gout treated?\nGout attacks are treated with pain medicines; uric acid is lowered over time."});
+  pw::rag::Retriever retriever(lib.store());
+  auto r = retriever.search({"gout uric acid joints treated", 5, {}, pw::rag::RetrievalMode::Lexical});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->passages.size(), 2u);
+  EXPECT_NE(r->passages[0].page_start, r->passages[1].page_start);
+  for (const auto& p : r->passages) {
+    EXPECT_TRUE(p.folded_chunk_ids.empty());
+    ASSERT_FALSE(p.heading_path.empty());
+    EXPECT_EQ(p.heading_path.back(), '?');
+  }
+}
