@@ -2,7 +2,7 @@
 // kTileRows weight rows x kTileTokens activation rows per call. See tile_kernels.h.
 //
 // Per block: each weight row's block is unpacked once (codes, |codes| for the sign trick or the
-// offset taken off the pair sums for Q4_0/Q5_0, its F16 scale converted once) and each activation block loaded once; every (row, token) pair then
+// offset taken off the pair sums for Q4_0/Q5_0; the F16 scales of all rows converted together) and each activation block loaded once; every (row, token) pair then
 // costs one maddubs + madd (exact int32 lanes, as in legacy_vec_dot_avx2.cpp), one conversion
 // and one FMA into the pair's own accumulator. With 1 token (decode) this is 4 rows per
 // iteration: 4 independent FMA chains, and the activation block is loaded once for 4 rows.
@@ -31,7 +31,6 @@ inline float f16_to_f32(uint16_t h) { return _cvtsh_ss(h); }
 struct WBlock {
   __m256i codes;  // signed codes (kSigned) or unsigned codes
   __m256i abs;    // |codes| (kSigned only)
-  float d;
   float m;        // minimum (kWithMin only)
 };
 
@@ -96,7 +95,6 @@ inline WBlock unpack(const typename F::Block& b) {
   WBlock w{};
   w.codes = F::codes(b);
   if constexpr (F::kSigned) w.abs = _mm256_sign_epi8(w.codes, w.codes);
-  w.d = f16_to_f32(b.d);
   if constexpr (F::kWithMin) w.m = f16_to_f32(b.m);
   return w;
 }
@@ -125,6 +123,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
   for (int64_t b = 0; b < nb; ++b) {
     WBlock wb[NR];
+    uint16_t dh[NR];
     if (b % kEvery == 0) {
       const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
       #pragma GCC unroll 4
@@ -133,8 +132,12 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const auto* row = w + static_cast<size_t>(r) * ws;
-      wb[r] = unpack<F>(reinterpret_cast<const WB*>(row)[b]);
+      const WB& blk = reinterpret_cast<const WB*>(row)[b];
+      wb[r] = unpack<F>(blk);
+      dh[r] = blk.d;
     }
+    // All rows' F16 scales in one conversion (avx2::f16x4_to_f32).
+    const __m128 d = avx2::f16x4_to_f32(dh);
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) {
       const AB& ab = reinterpret_cast<const AB*>(a + static_cast<size_t>(t) * as)[b];
@@ -143,6 +146,10 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
       [[maybe_unused]] float sa = 0.0f;
       if constexpr (F::kWithMin) sa = f16_to_f32(ab.s);
       [[maybe_unused]] __m256i a_offset;  // offset * (a_2i + a_2i+1), int16
+      // The combined scales d[r] * da (the same float products as one vmulss each), stored so
+      // the FMAs below take them as broadcast loads instead of a shuffle uop per row.
+      alignas(16) float scale[4];
+      _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
       if constexpr (offset_of<F>() != 0) a_offset = _mm256_maddubs_epi16(_mm256_set1_epi8(offset_of<F>()), aq);
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
@@ -154,7 +161,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
                                     _mm256_set1_epi16(1));
         else
           lanes = avx2::dot_u8_s8(wb[r].codes, aq);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(wb[r].d * da), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
         if constexpr (F::kWithMin)
           macc[r][t] = _mm_fmadd_ss(_mm_set_ss(wb[r].m), _mm_set_ss(sa), macc[r][t]);
       }

@@ -65,7 +65,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
   for (int64_t b = 0; b < nb; ++b) {
     __m256i codes[NR];
-    float d[NR];
+    uint16_t dh[NR];
     if (b % kEvery == 0) {
       const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
       #pragma GCC unroll 4
@@ -75,18 +75,23 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
     for (int r = 0; r < NR; ++r) {
       const WB& blk = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws)[b];
       codes[r] = F::codes(blk);
-      d[r] = _cvtsh_ss(blk.d);
+      dh[r] = blk.d;
     }
+    const __m128 d = avx2::f16x4_to_f32(dh);
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) {
       const BlockQ8_0& ab = reinterpret_cast<const BlockQ8_0*>(a + static_cast<size_t>(t) * as)[b];
       const __m256i aq = avx2::load256(ab.qs);
       const float da = _cvtsh_ss(ab.d);
+      // The rows' combined scales d[r] * da (the same float products as one vmulss each),
+      // stored so the FMAs take them as broadcast memory operands (a load, no shuffle uop).
+      alignas(16) float scale[4];
+      _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
       const __m256i start = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(), offset, aq));
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
         const __m256i lanes = _mm256_dpbusd_epi32(start, codes[r], aq);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d[r] * da), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
       }
     }
   }
