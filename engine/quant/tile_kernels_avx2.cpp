@@ -121,14 +121,10 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   // One prefetch per row every kEvery blocks: at most 64 bytes apart, so every line is
   // requested, without a prefetch per 18-byte Q4_0 block.
   constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
-  for (int64_t b = 0; b < nb; ++b) {
+  // One block of all the tile's rows and tokens.
+  const auto block = [&](int64_t b) __attribute__((always_inline)) {
     WBlock wb[NR];
     uint16_t dh[NR];
-    if (b % kEvery == 0) {
-      const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
-      #pragma GCC unroll 4
-      for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
-    }
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const auto* row = w + static_cast<size_t>(r) * ws;
@@ -166,7 +162,18 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
           macc[r][t] = _mm_fmadd_ss(_mm_set_ss(wb[r].m), _mm_set_ss(sa), macc[r][t]);
       }
     }
+  };
+  // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
+  // per-block test for when to prefetch); the last partial group block by block.
+  int64_t b = 0;
+  for (; b + kEvery <= nb; b += kEvery) {
+    const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
+    #pragma GCC unroll 4
+    for (int64_t k = 0; k < kEvery; ++k) block(b + k);
   }
+  for (; b < nb; ++b) block(b);
   #pragma GCC unroll 4
   for (int t = 0; t < NT; ++t)
     #pragma GCC unroll 4

@@ -63,14 +63,10 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
-  for (int64_t b = 0; b < nb; ++b) {
+  // One block of all the tile's rows and tokens.
+  const auto block = [&](int64_t b) __attribute__((always_inline)) {
     __m256i codes[NR];
     uint16_t dh[NR];
-    if (b % kEvery == 0) {
-      const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
-      #pragma GCC unroll 4
-      for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
-    }
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const WB& blk = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws)[b];
@@ -94,7 +90,18 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
         acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
       }
     }
+  };
+  // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
+  // per-block test for when to prefetch); the last partial group block by block.
+  int64_t b = 0;
+  for (; b + kEvery <= nb; b += kEvery) {
+    const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
+    #pragma GCC unroll 4
+    for (int64_t k = 0; k < kEvery; ++k) block(b + k);
   }
+  for (; b < nb; ++b) block(b);
   #pragma GCC unroll 4
   for (int t = 0; t < NT; ++t)
     #pragma GCC unroll 4
