@@ -2,8 +2,8 @@
 // kTileRows weight rows x kTileTokens activation rows per call. See tile_kernels.h.
 //
 // Per block: each weight row's block is unpacked once (codes, |codes| for the sign trick or the
-// offset taken off the pair sums for Q4_0/Q5_0; the F16 scales of all rows converted together) and each activation block loaded once; every (row, token) pair then
-// costs one maddubs + madd (exact int32 lanes, as in legacy_vec_dot_avx2.cpp), one conversion
+// offset taken off the pair sums for Q4_0/Q5_0; the F16 scales of all rows converted together)
+// and each activation block loaded once; every (row, token) pair then costs one maddubs + madd (exact int32 lanes, as in legacy_vec_dot_avx2.cpp), one conversion
 // and one FMA into the pair's own accumulator. With 1 token (decode) this is 4 rows per
 // iteration: 4 independent FMA chains, and the activation block is loaded once for 4 rows.
 // Q4_1/Q5_1 add m * s per block into a second per-pair accumulator (4 lanes, only lane 0 used).
@@ -11,6 +11,14 @@
 // Weights are streamed from memory in decode: each row's next bytes are prefetched kPrefetch
 // bytes ahead so the 4 row streams of a tile keep enough requests in flight, running on into
 // the caller's next tile near a row's end (avx2::row_stream_offset).
+//
+// These tiles are compute-bound even in decode (L2-resident speed close to the streaming one),
+// so uops per block count. Measured 2026-11-22 (session 4b, `pagewise-bench kernels --json
+// --formats q4_0,q8_0,q5_0 -t 1`, main's binary and this one alternately, 3 runs each, medians,
+// VNNI tiles): L2-resident GB/s per CPU-s q4_0 8.6 -> 11.4, q5_0 8.0 -> 9.7, q8_0 16.8 -> 19.9
+// from converting the rows' F16 scales together (one vcvtph2ps, the products taken as broadcast
+// loads: per row it was vpinsrw + vcvtph2ps + vmulss + vbroadcastss, mostly shuffle-port uops)
+// and from the block loop in prefetch groups (no b % kEvery test per block).
 #include <immintrin.h>
 
 #include <algorithm>
