@@ -2,8 +2,8 @@
 // kTileRows weight rows x kTileTokens activation rows per call. See tile_kernels.h.
 //
 // Per block: each weight row's block is unpacked once (codes, |codes| for the sign trick or the
-// offset taken off the pair sums for Q4_0/Q5_0, its F16 scale converted once) and each activation block loaded once; every (row, token) pair then
-// costs one maddubs + madd (exact int32 lanes, as in legacy_vec_dot_avx2.cpp), one conversion
+// offset taken off the pair sums for Q4_0/Q5_0; the F16 scales of all rows converted together)
+// and each activation block loaded once; every (row, token) pair then costs one maddubs + madd (exact int32 lanes, as in legacy_vec_dot_avx2.cpp), one conversion
 // and one FMA into the pair's own accumulator. With 1 token (decode) this is 4 rows per
 // iteration: 4 independent FMA chains, and the activation block is loaded once for 4 rows.
 // Q4_1/Q5_1 add m * s per block into a second per-pair accumulator (4 lanes, only lane 0 used).
@@ -11,6 +11,14 @@
 // Weights are streamed from memory in decode: each row's next bytes are prefetched kPrefetch
 // bytes ahead so the 4 row streams of a tile keep enough requests in flight, running on into
 // the caller's next tile near a row's end (avx2::row_stream_offset).
+//
+// These tiles are compute-bound even in decode (L2-resident speed close to the streaming one),
+// so uops per block count. Measured 2026-11-22 (session 4b, `pagewise-bench kernels --json
+// --formats q4_0,q8_0,q5_0 -t 1`, main's binary and this one alternately, 3 runs each, medians,
+// VNNI tiles): L2-resident GB/s per CPU-s q4_0 8.6 -> 11.4, q5_0 8.0 -> 9.7, q8_0 16.8 -> 19.9
+// from converting the rows' F16 scales together (one vcvtph2ps, the products taken as broadcast
+// loads: per row it was vpinsrw + vcvtph2ps + vmulss + vbroadcastss, mostly shuffle-port uops)
+// and from the block loop in prefetch groups (no b % kEvery test per block).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -31,7 +39,6 @@ inline float f16_to_f32(uint16_t h) { return _cvtsh_ss(h); }
 struct WBlock {
   __m256i codes;  // signed codes (kSigned) or unsigned codes
   __m256i abs;    // |codes| (kSigned only)
-  float d;
   float m;        // minimum (kWithMin only)
 };
 
@@ -96,7 +103,6 @@ inline WBlock unpack(const typename F::Block& b) {
   WBlock w{};
   w.codes = F::codes(b);
   if constexpr (F::kSigned) w.abs = _mm256_sign_epi8(w.codes, w.codes);
-  w.d = f16_to_f32(b.d);
   if constexpr (F::kWithMin) w.m = f16_to_f32(b.m);
   return w;
 }
@@ -123,18 +129,19 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   // One prefetch per row every kEvery blocks: at most 64 bytes apart, so every line is
   // requested, without a prefetch per 18-byte Q4_0 block.
   constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
-  for (int64_t b = 0; b < nb; ++b) {
+  // One block of all the tile's rows and tokens.
+  const auto block = [&](int64_t b) __attribute__((always_inline)) {
     WBlock wb[NR];
-    if (b % kEvery == 0) {
-      const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
-      #pragma GCC unroll 4
-      for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
-    }
+    uint16_t dh[NR];
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const auto* row = w + static_cast<size_t>(r) * ws;
-      wb[r] = unpack<F>(reinterpret_cast<const WB*>(row)[b]);
+      const WB& blk = reinterpret_cast<const WB*>(row)[b];
+      wb[r] = unpack<F>(blk);
+      dh[r] = blk.d;
     }
+    // All rows' F16 scales in one conversion (avx2::f16x4_to_f32).
+    const __m128 d = avx2::f16x4_to_f32(dh);
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) {
       const AB& ab = reinterpret_cast<const AB*>(a + static_cast<size_t>(t) * as)[b];
@@ -143,6 +150,10 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
       [[maybe_unused]] float sa = 0.0f;
       if constexpr (F::kWithMin) sa = f16_to_f32(ab.s);
       [[maybe_unused]] __m256i a_offset;  // offset * (a_2i + a_2i+1), int16
+      // The combined scales d[r] * da (the same float products as one vmulss each), stored so
+      // the FMAs below take them as broadcast loads instead of a shuffle uop per row.
+      alignas(16) float scale[4];
+      _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
       if constexpr (offset_of<F>() != 0) a_offset = _mm256_maddubs_epi16(_mm256_set1_epi8(offset_of<F>()), aq);
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
@@ -154,12 +165,23 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
                                     _mm256_set1_epi16(1));
         else
           lanes = avx2::dot_u8_s8(wb[r].codes, aq);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(wb[r].d * da), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
         if constexpr (F::kWithMin)
           macc[r][t] = _mm_fmadd_ss(_mm_set_ss(wb[r].m), _mm_set_ss(sa), macc[r][t]);
       }
     }
+  };
+  // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
+  // per-block test for when to prefetch); the last partial group block by block.
+  int64_t b = 0;
+  for (; b + kEvery <= nb; b += kEvery) {
+    const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
+    #pragma GCC unroll 4
+    for (int64_t k = 0; k < kEvery; ++k) block(b + k);
   }
+  for (; b < nb; ++b) block(b);
   #pragma GCC unroll 4
   for (int t = 0; t < NT; ++t)
     #pragma GCC unroll 4

@@ -63,33 +63,45 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
-  for (int64_t b = 0; b < nb; ++b) {
+  // One block of all the tile's rows and tokens.
+  const auto block = [&](int64_t b) __attribute__((always_inline)) {
     __m256i codes[NR];
-    float d[NR];
-    if (b % kEvery == 0) {
-      const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
-      #pragma GCC unroll 4
-      for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
-    }
+    uint16_t dh[NR];
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       const WB& blk = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws)[b];
       codes[r] = F::codes(blk);
-      d[r] = _cvtsh_ss(blk.d);
+      dh[r] = blk.d;
     }
+    const __m128 d = avx2::f16x4_to_f32(dh);
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) {
       const BlockQ8_0& ab = reinterpret_cast<const BlockQ8_0*>(a + static_cast<size_t>(t) * as)[b];
       const __m256i aq = avx2::load256(ab.qs);
       const float da = _cvtsh_ss(ab.d);
+      // The rows' combined scales d[r] * da (the same float products as one vmulss each),
+      // stored so the FMAs take them as broadcast memory operands (a load, no shuffle uop).
+      alignas(16) float scale[4];
+      _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
       const __m256i start = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(), offset, aq));
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
         const __m256i lanes = _mm256_dpbusd_epi32(start, codes[r], aq);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d[r] * da), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
       }
     }
+  };
+  // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
+  // per-block test for when to prefetch); the last partial group block by block.
+  int64_t b = 0;
+  for (; b + kEvery <= nb; b += kEvery) {
+    const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
+    #pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
+    #pragma GCC unroll 4
+    for (int64_t k = 0; k < kEvery; ++k) block(b + k);
   }
+  for (; b < nb; ++b) block(b);
   #pragma GCC unroll 4
   for (int t = 0; t < NT; ++t)
     #pragma GCC unroll 4
