@@ -78,6 +78,9 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
   // adds near-zero rows to the list's tail, yet scoring those rows is most of the query's time
   // (a word in every chunk of a 10k library: ~20 ms). Only when every item is that common are
   // they ranked as before (then their tf decides, after normalising by the best score).
+  // The rarer items must fill the list on their own (one of them matches at least the list's
+  // length): else the common words' rows are the list's tail, and in a small library that
+  // tail is how a chunk sharing only common words with the question reaches the rescoring.
   auto pick_ranked = [&](bool skip_common) {
     std::vector<const Item*> picked;
     int64_t budget_used = 0;
@@ -90,7 +93,9 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
     return picked;
   };
   std::vector<const Item*> ranked_items = pick_ranked(true);
-  if (ranked_items.empty()) ranked_items = pick_ranked(false);
+  int64_t fullest = 0;
+  for (const Item* i : ranked_items) fullest = std::max(fullest, i->df);
+  if (fullest < options.any_term_candidates) ranked_items = pick_ranked(false);
   Result<std::vector<FtsCandidate>> any =
       ranked_items.empty()
           // Every word is common: some chunks holding them, unranked, for the rescoring to order.
