@@ -4,7 +4,7 @@
 //
 //   pw::rag::FtsReader fts(store);                       // one per Retriever (one per thread)
 //   auto n = fts.chunk_count();                          // cached until the library changes
-//   auto df = fts.term_frequency(query.terms[0]);        // chunks holding the term (vocab lookup)
+//   auto df = fts.term_frequency(query.terms[0], 5000);  // chunks holding the term (exact to 20k, then estimated)
 //   auto top = fts.ranked("\"carry\" OR \"leave\"", 200, filter, {1.0, 2.0});   // best first
 //   auto span = fts.document_span(doc_id);               // first/last chunk id, chunk count
 //   auto ids = fts.matches_in_document("\"carry\"", *span, 200);
