@@ -165,6 +165,7 @@ int run_retrieval(std::vector<std::string>& args) {
   bool as_json = false;
   std::string keep_dir;
   std::string modes = "lexical,semantic,fused";
+  bool per_query = false;  // one stderr line per query and mode: finds the queries of the tail
   for (size_t i = 0; i < args.size(); ++i) {
     auto value = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string(); };
     if (args[i] == "--json") as_json = true;
@@ -173,6 +174,7 @@ int run_retrieval(std::vector<std::string>& args) {
     else if (args[i] == "--words") words_per_chunk = std::stoi(value());
     else if (args[i] == "--keep-dir") keep_dir = value();
     else if (args[i] == "--modes") modes = value();  // e.g. "lexical" to profile one mode
+    else if (args[i] == "--per-query") per_query = true;
     else if (args[i] == "--sizes") {
       sizes.clear();
       std::string list = value();
@@ -280,6 +282,10 @@ int run_retrieval(std::vector<std::string>& args) {
           return 1;
         }
         if (q < 3) continue;
+        if (per_query)
+          std::fprintf(stderr, "%lld q%d %s wall %.1f cpu %.1f lexical %.1f semantic %.1f passages %.1f | %s\n",
+                       static_cast<long long>(size), q - 3, name, ms, cpu_ms, r->timings.lexical_ms,
+                       r->timings.semantic_ms, r->timings.passages_ms, text.c_str());
         out->push_back(ms);
         cpu->push_back(cpu_ms);
         if (mode == pw::rag::RetrievalMode::Auto) {
@@ -344,5 +350,5 @@ int run_retrieval(std::vector<std::string>& args) {
 
 PW_BENCH(retrieval, "retrieval",
          "retrieval [--json] [--sizes 10000,100000,1000000] [--queries N] [--dim D] [--words W] [--keep-dir DIR] "
-         "[--modes lexical,semantic,fused]",
+         "[--modes lexical,semantic,fused] [--per-query]",
          "search latency (median, p95) of lexical, semantic and fused retrieval on synthetic libraries", run_retrieval);

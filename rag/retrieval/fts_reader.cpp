@@ -104,7 +104,32 @@ Result<int64_t> FtsReader::count(const std::string& expression, int64_t cap) {
   return n;
 }
 
-Result<int64_t> FtsReader::term_frequency(const QueryTerm& term, int64_t fallback_cap) {
+Result<int64_t> FtsReader::term_frequency(const QueryTerm& term, int64_t fallback_cap, int64_t exact_up_to) {
+  if (exact_up_to > 0) {
+    auto st = statement("SELECT count(*), max(r) FROM (SELECT rowid AS r FROM chunks_fts WHERE chunks_fts MATCH ?1 "
+                        "ORDER BY rowid LIMIT ?2)");
+    if (!st) return st.error();
+    (*st)->bind_text(1, fts_expression(term)).bind_int(2, exact_up_to);
+    auto row = (*st)->step();
+    if (!row) return row.error().with_context("counting a word's matches");
+    const int64_t seen = *row ? (*st)->int64(0) : 0;
+    const int64_t reached = seen > 0 ? (*st)->int64(1) : 0;
+    (*st)->reset();
+    if (seen >= exact_up_to) {
+      auto chunks = chunk_count();
+      if (!chunks) return chunks.error();
+      auto range = statement("SELECT (SELECT min(id) FROM chunks), (SELECT max(id) FROM chunks)");
+      if (!range) return range.error();
+      auto r = (*range)->step();
+      if (!r) return r.error().with_context("reading the chunk-id range");
+      const int64_t first = *r ? (*range)->int64(0) : 0, last = *r ? (*range)->int64(1) : 0;
+      (*range)->reset();
+      const double covered = static_cast<double>(std::max<int64_t>(1, reached - first + 1));
+      const double span = static_cast<double>(std::max<int64_t>(1, last - first + 1));
+      const double estimate = static_cast<double>(seen) * span / covered;
+      return std::clamp(static_cast<int64_t>(estimate), seen, std::max(seen, *chunks));
+    }
+  }
   PW_TRY(ensure_vocabulary());
   auto st = statement("SELECT doc FROM temp.pw_chunks_vocab WHERE term = ?1");
   if (!st) return st.error();

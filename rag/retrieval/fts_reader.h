@@ -4,7 +4,7 @@
 //
 //   pw::rag::FtsReader fts(store);                       // one per Retriever (one per thread)
 //   auto n = fts.chunk_count();                          // cached until the library changes
-//   auto df = fts.term_frequency(query.terms[0]);        // chunks holding the term (vocab lookup)
+//   auto df = fts.term_frequency(query.terms[0], 5000);  // chunks holding the term (exact to 20k, then estimated)
 //   auto top = fts.ranked("\"carry\" OR \"leave\"", 200, filter, {1.0, 2.0});   // best first
 //   auto span = fts.document_span(doc_id);               // first/last chunk id, chunk count
 //   auto ids = fts.matches_in_document("\"carry\"", *span, 200);
@@ -54,7 +54,12 @@ class FtsReader {
   // Chunks holding the term: fts5vocab's count for the term's index form (its Porter stem);
   // when the vocabulary has no such entry, counted with MATCH up to `fallback_cap` (our stem
   // and FTS5's may differ on odd words; a missing word then costs at most that many rows).
-  Result<int64_t> term_frequency(const QueryTerm& term, int64_t fallback_cap);
+  // Bounded work: the vocabulary reads the term's whole row list (130 ms for a word in every
+  // chunk of a 1M library), so the term's first `exact_up_to` matches are read first; a term
+  // with that many gets an estimate instead: those matches' share of the chunk-id range,
+  // scaled to the library (chunk ids are dense, rows in id order). Its weight is small either
+  // way; only its order of magnitude matters.
+  Result<int64_t> term_frequency(const QueryTerm& term, int64_t fallback_cap, int64_t exact_up_to = 20000);
   // Chunks matching `expression`, counting at most `cap` of them.
   Result<int64_t> count(const std::string& expression, int64_t cap);
 

@@ -73,13 +73,29 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
   if (by_rarity.empty()) return out;  // no word of the query is in the library
   std::stable_sort(by_rarity.begin(), by_rarity.end(), [](const Item* a, const Item* b) { return a->df < b->df; });
   // A library no larger than the budget is ranked whole (no query can match more rows).
-  std::vector<const Item*> ranked_items;
-  int64_t budget_used = 0;
-  for (const Item* i : by_rarity) {
-    if (frequencies.chunks > options.max_ranked_matches && budget_used + i->df > options.max_ranked_matches) break;
-    budget_used += i->df;
-    ranked_items.push_back(i);
-  }
+  // An item in half the library or more is left out while a rarer one is ranked: FTS5's
+  // bm25() gives it an IDF of ~0 (log((N - n + 0.5) / (n + 0.5)) clamped to 1e-6), so it only
+  // adds near-zero rows to the list's tail, yet scoring those rows is most of the query's time
+  // (a word in every chunk of a 10k library: ~20 ms). Only when every item is that common are
+  // they ranked as before (then their tf decides, after normalising by the best score).
+  // The rarer items must fill the list on their own (one of them matches at least the list's
+  // length): else the common words' rows are the list's tail, and in a small library that
+  // tail is how a chunk sharing only common words with the question reaches the rescoring.
+  auto pick_ranked = [&](bool skip_common) {
+    std::vector<const Item*> picked;
+    int64_t budget_used = 0;
+    for (const Item* i : by_rarity) {
+      if (skip_common && 2 * i->df >= frequencies.chunks) break;  // by_rarity: the rest are commoner
+      if (frequencies.chunks > options.max_ranked_matches && budget_used + i->df > options.max_ranked_matches) break;
+      budget_used += i->df;
+      picked.push_back(i);
+    }
+    return picked;
+  };
+  std::vector<const Item*> ranked_items = pick_ranked(true);
+  int64_t fullest = 0;
+  for (const Item* i : ranked_items) fullest = std::max(fullest, i->df);
+  if (fullest < options.any_term_candidates) ranked_items = pick_ranked(false);
   Result<std::vector<FtsCandidate>> any =
       ranked_items.empty()
           // Every word is common: some chunks holding them, unranked, for the rescoring to order.
@@ -94,18 +110,32 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
   const double floor_score = any->back().score;  // what a chunk outside the any-term top list gets
 
   int64_t all_terms_df = 0, phrases_df = 0;
-  for (const Item& i : items) (i.phrase ? phrases_df : all_terms_df) += i.df;
+  int64_t rarest_term_df = -1;
+  for (const Item& i : items) {
+    (i.phrase ? phrases_df : all_terms_df) += i.df;
+    if (!i.phrase) rarest_term_df = rarest_term_df < 0 ? i.df : std::min(rarest_term_df, i.df);
+  }
+  // A capped phrase count may hide more matches.
+  bool phrase_count_capped = false;
+  for (const Item& i : items) phrase_count_capped |= i.phrase && i.df >= frequencies.chunks;
   struct Extra {
     std::string expression;
     int limit;
     bool rank;
   };
   // Ranking an AND query costs its terms' full frequency counts (bm25's IDF), not per match.
+  // Ranking only chooses WHICH matches fill the limit (they all enter the pool at the floor
+  // score), so when the query cannot match more rows than its limit (an AND matches at most its
+  // rarest term's rows, the phrases at most their counts) the unranked read gives the same set
+  // without the IDF passes over common words' full row lists.
   const bool small_library = frequencies.chunks <= options.max_ranked_matches;
+  const bool phrases_overflow = phrase_count_capped || phrases_df > options.phrase_candidates;
+  const bool all_terms_overflow = rarest_term_df > options.all_terms_candidates;
   const Extra extras[] = {
-      {fts_phrase_expression(query), options.phrase_candidates, small_library || phrases_df <= options.max_ranked_matches},
+      {fts_phrase_expression(query), options.phrase_candidates,
+       phrases_overflow && (small_library || phrases_df <= options.max_ranked_matches)},
       {fts_all_expression(query), options.all_terms_candidates,
-       small_library || all_terms_df <= 4 * options.max_ranked_matches},
+       all_terms_overflow && (small_library || all_terms_df <= 4 * options.max_ranked_matches)},
   };
   for (const Extra& e : extras) {
     if (e.expression.empty()) continue;

@@ -21,7 +21,9 @@
 // Bounded cost (why it stays fast at a million chunks): FTS5 computes bm25() for every row a
 // MATCH finds, so only the rarest terms and phrases whose document frequencies add up to at
 // most `max_ranked_matches` enter the ranked any-term query; a word found in a large share of
-// the library (fts5vocab says how many) is left to the rescoring, which still counts it. The
+// the library (FtsReader::term_frequency says how many, estimated beyond 20,000) is left to
+// the rescoring, which still counts it; so is a word in half the library when rarer words fill
+// the list alone (bm25's IDF for it is ~0, yet scoring its rows is the query's time). The
 // all-terms and phrase queries are ranked only when their matches are that few too, else
 // taken unranked up to their limits. Inside a document only the chunks holding a term that is
 // not common there are read (at most `max_document_matches`), with that document's term

@@ -61,6 +61,36 @@ TEST_F(RetrievalFtsReader, VocabularyFrequenciesMatchCounts) {
   EXPECT_EQ(*more, *n + 1);
 }
 
+// A word with at least `exact_up_to` matches is not counted to the end (bounded work per
+// query): its count is estimated from how far into the chunk ids its first matches reach.
+TEST_F(RetrievalFtsReader, CommonWordsAreEstimatedFromTheirFirstMatches) {
+  // Ten more one-chunk documents, each naming the company.
+  for (int i = 0; i < 10; ++i)
+    lib_.add_pages(hr_, "/hr/memo" + std::to_string(i) + ".txt", "Memo " + std::to_string(i),
+                   {"The company memo number " + std::to_string(i) + " about the office hours."});
+  FtsReader fts(lib_.store());
+  auto n = fts.chunk_count();
+  ASSERT_TRUE(n);
+  ASSERT_GE(*n, 10);
+  auto q = pw::rag::analyze_query("company carried");
+  ASSERT_EQ(q.terms.size(), 2u);
+  // "company" is in every chunk: its first 4 matches reach only a few ids into the library,
+  // so the estimate scales them to the whole library (ids are dense here: exact).
+  auto estimated = fts.term_frequency(q.terms[0], 1000, 4);
+  ASSERT_TRUE(estimated) << estimated.error().describe();
+  EXPECT_EQ(*estimated, *n);
+  // A rarer word than the threshold keeps its exact count.
+  auto rare = fts.term_frequency(q.terms[1], 1000, 4);
+  ASSERT_TRUE(rare);
+  EXPECT_EQ(*rare, *fts.count(pw::rag::fts_expression(q.terms[1]), 1000));
+  EXPECT_EQ(*rare, 1);
+  // Exactly at the threshold: still an estimate no smaller than the matches seen nor larger
+  // than the library.
+  auto at = fts.term_frequency(q.terms[0], 1000, *n);
+  ASSERT_TRUE(at);
+  EXPECT_EQ(*at, *n);
+}
+
 TEST_F(RetrievalFtsReader, RankedUnrankedAndDocumentRanges) {
   FtsReader fts(lib_.store());
   auto ranked = fts.ranked("\"carried\" OR \"company\"", 3, {}, {1.0, 2.0});
