@@ -90,25 +90,7 @@ class AppFlowTest : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location
-    QCoreApplication::setOrganizationName("pagewise-test");
-    QCoreApplication::setApplicationName("pagewise-gui-test");
-    QSettings().clear();
-    QVERIFY(dir_.isValid());
-    QVERIFY(QDir(dir_.path()).mkpath("models"));
-    pw::gui::AppPaths paths;
-    paths.library = dir_.filePath("library.sqlite3");
-    paths.model_folders = {dir_.filePath("models")};
-    paths.user_model_folder = dir_.filePath("models");
-    window_ = new pw::gui::MainWindow;
-    pw::gui::AppSettings settings;
-    // One engine thread: on a loaded 2-core machine a pool's threads wait for each other.
-    settings.threads = 1;
-    app_ = new pw::gui::AppController(window_, paths, settings);
-    QSignalSpy ready(app_, &pw::gui::AppController::libraryReady);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
-    QVERIFY(ready.wait(10000));
+    pw::gui_test::open_app(dir_, "pagewise-gui-test", QSize(), window_, app_);
   }
 
   void cleanupTestCase() {

@@ -90,26 +90,9 @@ class AppTasksTest : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("pagewise-test");
-    QCoreApplication::setApplicationName("pagewise-gui-tasks-test");
-    QSettings().clear();
-    QVERIFY(dir_.isValid());
-    QVERIFY(QDir(dir_.path()).mkpath("models"));
+    pw::gui_test::open_app(dir_, "pagewise-gui-tasks-test", {1300, 800}, window_, app_);
+    if (QTest::currentTestFailed()) return;
     QVERIFY(QDir(dir_.path()).mkpath("elsewhere"));
-    pw::gui::AppPaths paths;
-    paths.library = dir_.filePath("library.sqlite3");
-    paths.model_folders = {dir_.filePath("models")};
-    paths.user_model_folder = dir_.filePath("models");
-    window_ = new pw::gui::MainWindow;
-    pw::gui::AppSettings settings;
-    settings.threads = 1;  // a pool's threads wait for each other on a loaded 2-core machine
-    app_ = new pw::gui::AppController(window_, paths, settings);
-    QSignalSpy ready(app_, &pw::gui::AppController::libraryReady);
-    window_->resize(1300, 800);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
-    QVERIFY(ready.wait(10000));
   }
 
   // Dialogs of the previous test took the activation; on a desktop the main window gets it back

@@ -73,25 +73,7 @@ class AppearanceTest : public QObject {
  private slots:
   void initTestCase() {
     QCOMPARE(qApp->devicePixelRatio(), 2.0);  // main() asked for QT_SCALE_FACTOR=2
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("pagewise-test");
-    QCoreApplication::setApplicationName("pagewise-gui-appearance-test");
-    QSettings().clear();
-    QVERIFY(dir_.isValid());
-    QVERIFY(QDir(dir_.path()).mkpath("models"));
-    pw::gui::AppPaths paths;
-    paths.library = dir_.filePath("library.sqlite3");
-    paths.model_folders = {dir_.filePath("models")};
-    paths.user_model_folder = dir_.filePath("models");
-    window_ = new pw::gui::MainWindow;
-    pw::gui::AppSettings settings;
-    settings.threads = 1;
-    app_ = new pw::gui::AppController(window_, paths, settings);
-    QSignalSpy ready(app_, &pw::gui::AppController::libraryReady);
-    window_->resize(1100, 700);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
-    QVERIFY(!ready.isEmpty() || ready.wait(10000));  // it may come while the window is exposed
+    pw::gui_test::open_app(dir_, "pagewise-gui-appearance-test", {1100, 700}, window_, app_);
   }
 
   void cleanupTestCase() {

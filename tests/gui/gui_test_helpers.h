@@ -3,19 +3,59 @@
 //
 //   auto* box = pw::gui_test::find<QLineEdit>(window, "questionBox");
 //   QVERIFY(pw::gui_test::click_chip(pw::gui_test::find<QTextBrowser>(window, "transcript"), 0, 1));
+//   pw::gui_test::open_app(dir_, "pagewise-gui-test", {1100, 700}, window_, app_);  // in initTestCase
+//   if (QTest::currentTestFailed()) return;
 //
 // Header-only and Qt-only: it belongs to tests/gui and nothing outside it includes it.
 #pragma once
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QObject>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSize>
+#include <QStandardPaths>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QTextCursor>
 
+#include "gui/app_controller.h"
+#include "gui/main_window.h"
+
 namespace pw::gui_test {
+
+// The app as a user starts it, on a fresh library: settings in Qt's test location under
+// `app_name`, cleared; the library and the model folder ("models") in `dir`; one engine thread
+// (on a loaded 2-core machine a pool's threads wait for each other). The window is resized to
+// `size` when it is valid, shown, and the call returns once it is exposed and the library is
+// ready. Fails the running test (QVERIFY) otherwise: callers check QTest::currentTestFailed().
+inline void open_app(const QTemporaryDir& dir, const char* app_name, QSize size, gui::MainWindow*& window,
+                     gui::AppController*& app) {
+  QStandardPaths::setTestModeEnabled(true);
+  QCoreApplication::setOrganizationName("pagewise-test");
+  QCoreApplication::setApplicationName(app_name);
+  QSettings().clear();
+  QVERIFY(dir.isValid());
+  QVERIFY(QDir(dir.path()).mkpath("models"));
+  gui::AppPaths paths;
+  paths.library = dir.filePath("library.sqlite3");
+  paths.model_folders = {dir.filePath("models")};
+  paths.user_model_folder = dir.filePath("models");
+  window = new gui::MainWindow;
+  gui::AppSettings settings;
+  settings.threads = 1;
+  app = new gui::AppController(window, paths, settings);
+  QSignalSpy ready(app, &gui::AppController::libraryReady);
+  if (size.isValid()) window->resize(size);
+  window->show();
+  QVERIFY(QTest::qWaitForWindowExposed(window));
+  // On X11 the window takes a while to be exposed: the library may be ready by then.
+  QVERIFY(!ready.isEmpty() || ready.wait(10000));
+}
 
 // The child of `root` of type T named `name`; warns (and returns null) when there is none, so
 // a renamed widget fails the test with its name in the log.

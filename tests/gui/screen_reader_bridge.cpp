@@ -101,26 +101,8 @@ class ScreenReaderBridgeTest : public QObject {
     // The bridge switched itself on because the session says a screen reader runs.
     QTRY_VERIFY_WITH_TIMEOUT(QAccessible::isActive(), 10000);
 
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("pagewise-test");
-    QCoreApplication::setApplicationName("pagewise-gui-bridge-test");
-    QSettings().clear();
-    QVERIFY(dir_.isValid());
-    QVERIFY(QDir(dir_.path()).mkpath("models"));
-    pw::gui::AppPaths paths;
-    paths.library = dir_.filePath("library.sqlite3");
-    paths.model_folders = {dir_.filePath("models")};
-    paths.user_model_folder = dir_.filePath("models");
-    window_ = new pw::gui::MainWindow;
-    pw::gui::AppSettings settings;
-    settings.threads = 1;
-    app_ = new pw::gui::AppController(window_, paths, settings);
-    QSignalSpy ready(app_, &pw::gui::AppController::libraryReady);
-    window_->resize(1200, 760);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
-    // On X11 the window takes a while to be exposed: the library may be ready by then.
-    QVERIFY(!ready.isEmpty() || ready.wait(10000));
+    pw::gui_test::open_app(dir_, "pagewise-gui-bridge-test", {1200, 760}, window_, app_);
+    if (QTest::currentTestFailed()) return;
     QSignalSpy finished(app_, &pw::gui::AppController::indexingFinished);
     app_->addPathsTo("IT", {samples_dir() + "/northwind-it-quick-reference.md"});
     QVERIFY(finished.wait(30000));
