@@ -147,8 +147,7 @@ Result<int64_t> FtsReader::term_frequency(const QueryTerm& term, int64_t fallbac
 Result<std::vector<FtsCandidate>> FtsReader::ranked(const std::string& expression, int limit,
                                                     const SearchFilter& filter, const FtsColumnWeights& weights) {
   PW_TRY(check_search_filter(filter));
-  std::vector<FtsCandidate> out;
-  if (expression.empty() || limit <= 0) return out;
+  if (expression.empty() || limit <= 0) return std::vector<FtsCandidate>{};
   // bm25() needs literal weights; we format the numbers ourselves.
   char rank[96];
   std::snprintf(rank, sizeof rank, "bm25(chunks_fts, %.3f, %.3f)", std::clamp(weights.text, 0.0, 100.0),
@@ -160,43 +159,41 @@ Result<std::vector<FtsCandidate>> FtsReader::ranked(const std::string& expressio
           " AS r FROM chunks_fts WHERE chunks_fts MATCH ?1 ORDER BY r LIMIT ?2) f JOIN chunks c ON c.id = f.rowid "
           "ORDER BY f.r";
   } else {
-    sql = std::string("SELECT c.id, c.document_id, ") + rank +
-          " AS r FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid";
-    if (!filter.collection_ids.empty()) sql += " JOIN documents d ON d.id = c.document_id";
-    sql += " WHERE chunks_fts MATCH ?1" + filter_sql(filter) + " ORDER BY r LIMIT ?2";
+    sql = filtered_match_sql(std::string("c.id, c.document_id, ") + rank + " AS r", filter) + " ORDER BY r LIMIT ?2";
   }
-  auto st = statement(sql);
-  if (!st) return st.error();
-  int index = 3;
-  (*st)->bind_text(1, expression).bind_int(2, std::min(limit, kMaxFtsCandidates));
-  bind_filter(**st, index, filter);
-  for (;;) {
-    auto row = (*st)->step();
-    if (!row) return row.error().with_context("searching the library");
-    if (!*row) break;
-    out.push_back(FtsCandidate{(*st)->int64(0), (*st)->int64(1), -(*st)->real(2)});
-  }
-  return out;
+  return candidates(sql, expression, limit, filter, /*scored=*/true);
 }
 
 Result<std::vector<FtsCandidate>> FtsReader::unranked(const std::string& expression, int limit,
                                                       const SearchFilter& filter) {
   PW_TRY(check_search_filter(filter));
-  std::vector<FtsCandidate> out;
-  if (expression.empty() || limit <= 0) return out;
-  std::string sql = "SELECT c.id, c.document_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid";
+  if (expression.empty() || limit <= 0) return std::vector<FtsCandidate>{};
+  return candidates(filtered_match_sql("c.id, c.document_id", filter) + " LIMIT ?2", expression, limit, filter,
+                    /*scored=*/false);
+}
+
+// SELECT `columns` of the chunks matching ?1 that pass `filter` (bound from ?3 on).
+std::string FtsReader::filtered_match_sql(const std::string& columns, const SearchFilter& filter) {
+  std::string sql = "SELECT " + columns + " FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid";
   if (!filter.collection_ids.empty()) sql += " JOIN documents d ON d.id = c.document_id";
-  sql += " WHERE chunks_fts MATCH ?1" + filter_sql(filter) + " LIMIT ?2";
+  return sql + " WHERE chunks_fts MATCH ?1" + filter_sql(filter);
+}
+
+// Runs a candidate query (?1 the expression, ?2 the limit, the filter from ?3): rows of chunk id,
+// document id and, when `scored`, bm25 (smaller is better; negated into the score).
+Result<std::vector<FtsCandidate>> FtsReader::candidates(const std::string& sql, const std::string& expression,
+                                                        int limit, const SearchFilter& filter, bool scored) {
   auto st = statement(sql);
   if (!st) return st.error();
   int index = 3;
   (*st)->bind_text(1, expression).bind_int(2, std::min(limit, kMaxFtsCandidates));
   bind_filter(**st, index, filter);
+  std::vector<FtsCandidate> out;
   for (;;) {
     auto row = (*st)->step();
     if (!row) return row.error().with_context("searching the library");
     if (!*row) break;
-    out.push_back(FtsCandidate{(*st)->int64(0), (*st)->int64(1), 0.0});
+    out.push_back(FtsCandidate{(*st)->int64(0), (*st)->int64(1), scored ? -(*st)->real(2) : 0.0});
   }
   return out;
 }

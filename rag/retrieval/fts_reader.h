@@ -79,6 +79,9 @@ class FtsReader {
 
  private:
   Result<sqlite::Statement*> statement(const std::string& sql);
+  static std::string filtered_match_sql(const std::string& columns, const SearchFilter& filter);
+  Result<std::vector<FtsCandidate>> candidates(const std::string& sql, const std::string& expression, int limit,
+                                               const SearchFilter& filter, bool scored);
   Status ensure_vocabulary();
 
   LibraryStore& store_;
