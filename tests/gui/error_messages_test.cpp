@@ -120,24 +120,9 @@ class ErrorMessagesTest : public QObject {
  private slots:
   void initTestCase() {
     install_filling_disk();
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("pagewise-test");
-    QCoreApplication::setApplicationName("pagewise-gui-errors-test");
-    QSettings().clear();
-    QVERIFY(dir_.isValid());
-    QVERIFY(QDir(dir_.path()).mkpath("models"));
-    paths_.library = dir_.filePath("library.sqlite3");
-    paths_.model_folders = {dir_.filePath("models")};
-    paths_.user_model_folder = dir_.filePath("models");
-    window_ = new pw::gui::MainWindow;
-    pw::gui::AppSettings settings;
-    settings.threads = 1;
-    app_ = new pw::gui::AppController(window_, paths_, settings);
-    QSignalSpy ready(app_, &pw::gui::AppController::libraryReady);
-    window_->resize(1300, 800);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_));
-    QVERIFY(!ready.isEmpty() || ready.wait(10000));  // it may come while the window is exposed
+    pw::gui_test::prepare_fresh_library(dir_, "pagewise-gui-errors-test", paths_);
+    if (QTest::currentTestFailed()) return;
+    pw::gui_test::open_app(paths_, {1300, 800}, window_, app_);
   }
 
   void cleanupTestCase() {

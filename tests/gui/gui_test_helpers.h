@@ -28,23 +28,25 @@
 
 namespace pw::gui_test {
 
-// The app as a user starts it, on a fresh library: settings in Qt's test location under
-// `app_name`, cleared; the library and the model folder ("models") in `dir`; one engine thread
-// (on a loaded 2-core machine a pool's threads wait for each other). The window is resized to
-// `size` when it is valid, shown, and the call returns once it is exposed and the library is
-// ready. Fails the running test (QVERIFY) otherwise: callers check QTest::currentTestFailed().
-inline void open_app(const QTemporaryDir& dir, const char* app_name, QSize size, gui::MainWindow*& window,
-                     gui::AppController*& app) {
+// A fresh library for one test program: settings in Qt's test location under `app_name`,
+// cleared; `paths` point at a library and a model folder ("models", created) in `dir`. Fails the
+// running test (QVERIFY) otherwise: callers check QTest::currentTestFailed().
+inline void prepare_fresh_library(const QTemporaryDir& dir, const char* app_name, gui::AppPaths& paths) {
   QStandardPaths::setTestModeEnabled(true);
   QCoreApplication::setOrganizationName("pagewise-test");
   QCoreApplication::setApplicationName(app_name);
   QSettings().clear();
   QVERIFY(dir.isValid());
   QVERIFY(QDir(dir.path()).mkpath("models"));
-  gui::AppPaths paths;
   paths.library = dir.filePath("library.sqlite3");
   paths.model_folders = {dir.filePath("models")};
   paths.user_model_folder = dir.filePath("models");
+}
+
+// The app as a user starts it on `paths`, with one engine thread (on a loaded 2-core machine a
+// pool's threads wait for each other). The window is resized to `size` when it is valid, shown,
+// and the call returns once it is exposed and the library is ready (QVERIFY otherwise).
+inline void open_app(const gui::AppPaths& paths, QSize size, gui::MainWindow*& window, gui::AppController*& app) {
   window = new gui::MainWindow;
   gui::AppSettings settings;
   settings.threads = 1;
@@ -55,6 +57,15 @@ inline void open_app(const QTemporaryDir& dir, const char* app_name, QSize size,
   QVERIFY(QTest::qWaitForWindowExposed(window));
   // On X11 the window takes a while to be exposed: the library may be ready by then.
   QVERIFY(!ready.isEmpty() || ready.wait(10000));
+}
+
+// Both of the above, for tests that need nothing else of the paths.
+inline void open_app(const QTemporaryDir& dir, const char* app_name, QSize size, gui::MainWindow*& window,
+                     gui::AppController*& app) {
+  gui::AppPaths paths;
+  prepare_fresh_library(dir, app_name, paths);
+  if (QTest::currentTestFailed()) return;
+  open_app(paths, size, window, app);
 }
 
 // The child of `root` of type T named `name`; warns (and returns null) when there is none, so

@@ -44,15 +44,7 @@ class PreferencesTest : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("pagewise-test");
-    QCoreApplication::setApplicationName("pagewise-gui-preferences-test");
-    QSettings().clear();
-    QVERIFY(dir_.isValid());
-    QVERIFY(QDir(dir_.path()).mkpath("models"));
-    paths_.library = dir_.filePath("library.sqlite3");
-    paths_.model_folders = {dir_.filePath("models")};
-    paths_.user_model_folder = dir_.filePath("models");
+    pw::gui_test::prepare_fresh_library(dir_, "pagewise-gui-preferences-test", paths_);
   }
 
   void changedPreferencesAreSavedAndShownAgain() {
