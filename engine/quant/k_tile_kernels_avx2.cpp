@@ -203,26 +203,11 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
     tile_q45_K<K == Kind::Q5K, NR, NT>(n, w, ws, a, as, y, ys);
 }
 
-template <Kind K, int NR>
-void tile_nt(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, int nt, float* y, size_t ys) {
-  static_assert(kTileTokens == 2);
-  if (nt == 2)
-    tile<K, NR, 2>(n, w, ws, a, as, y, ys);
-  else
-    tile<K, NR, 1>(n, w, ws, a, as, y, ys);
-}
-
 template <Kind K>
 void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y, size_t ys) {
-  static_assert(kTileRows == 4);
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* ab = static_cast<const uint8_t*>(a);
-  switch (nr) {
-    case 4: tile_nt<K, 4>(n, wb, ws, ab, as, nt, y, ys); break;
-    case 3: tile_nt<K, 3>(n, wb, ws, ab, as, nt, y, ys); break;
-    case 2: tile_nt<K, 2>(n, wb, ws, ab, as, nt, y, ys); break;
-    default: tile_nt<K, 1>(n, wb, ws, ab, as, nt, y, ys); break;
-  }
+  dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile<K, NR, NT>(n, wb, ws, ab, as, y, ys); });
 }
 
 }  // namespace

@@ -26,6 +26,28 @@ namespace pw::quant {
 inline constexpr int kTileRows = 4;    // most weight rows per vec_dot_tile call
 inline constexpr int kTileTokens = 2;  // most activation rows per vec_dot_tile call
 
+// The fast tile files' one entry point per format: turns the run-time tile shape (nr rows, nt
+// tokens) into compile-time constants, calling run.template operator()<NR, NT>() with NR in
+// 1..kTileRows (any other nr takes the 1-row tile) and NT in 1..kTileTokens (nt 2, else 1).
+//
+//   dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile<Format, NR, NT>(n, w, ws, a, as, y, ys); });
+template <class Run>
+inline void dispatch_tile_shape(int nr, int nt, Run&& run) {
+  static_assert(kTileRows == 4 && kTileTokens == 2);
+  const auto tokens = [&]<int NR>() {
+    if (nt == 2)
+      run.template operator()<NR, 2>();
+    else
+      run.template operator()<NR, 1>();
+  };
+  switch (nr) {
+    case 4: tokens.template operator()<4>(); break;
+    case 3: tokens.template operator()<3>(); break;
+    case 2: tokens.template operator()<2>(); break;
+    default: tokens.template operator()<1>(); break;
+  }
+}
+
 // Fast tiles (AVX2, tile_kernels_avx2.cpp / k_tile_kernels_avx2.cpp).
 void vec_dot_tile_q4_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                  float* y, size_t ys);

@@ -108,26 +108,11 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
     for (int r = 0; r < NR; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = avx2::hsum(acc[r][t]);
 }
 
-template <typename F, int NR>
-void tile_nt(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, int nt, float* y, size_t ys) {
-  static_assert(kTileTokens == 2);
-  if (nt == 2)
-    tile<F, NR, 2>(n, w, ws, a, as, y, ys);
-  else
-    tile<F, NR, 1>(n, w, ws, a, as, y, ys);
-}
-
 template <typename F>
 void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y, size_t ys) {
-  static_assert(kTileRows == 4);
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* ab = static_cast<const uint8_t*>(a);
-  switch (nr) {
-    case 4: tile_nt<F, 4>(n, wb, ws, ab, as, nt, y, ys); break;
-    case 3: tile_nt<F, 3>(n, wb, ws, ab, as, nt, y, ys); break;
-    case 2: tile_nt<F, 2>(n, wb, ws, ab, as, nt, y, ys); break;
-    default: tile_nt<F, 1>(n, wb, ws, ab, as, nt, y, ys); break;
-  }
+  dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile<F, NR, NT>(n, wb, ws, ab, as, y, ys); });
 }
 
 }  // namespace
