@@ -32,13 +32,18 @@ inline __m256i add_scaled_dot(__m256i sums, __m256i q, __m256i a, __m256i scales
   return _mm256_dpwssd_epi32(sums, _mm256_maddubs_epi16(q, a), scales);
 }
 
+// _mm_prefetch directly, and always_inline: with avx2::prefetch (a function whose only effect is
+// __builtin_prefetch) inside this loop GCC 12 dropped every prefetch as dead code; the K-quant
+// tiles had no software prefetch at all (objdump: 0 prefetcht0 in k_tile_kernels_avx512.o on
+// main, 2026-11-22). Check with objdump after touching this.
 template <typename Block, int NR>
-inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes, size_t next_tile) {
+[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes, size_t next_tile) {
   const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
   #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)
     #pragma GCC unroll 4
-    for (size_t off = 0; off < sizeof(Block); off += 64) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf + off);
+    for (size_t off = 0; off < sizeof(Block); off += 64)
+      _mm_prefetch(reinterpret_cast<const char*>(w + static_cast<size_t>(r) * ws + pf + off), _MM_HINT_T0);
 }
 
 template <int NR, int NT>

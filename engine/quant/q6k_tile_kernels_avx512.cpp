@@ -19,18 +19,43 @@
 #error "q6k_tile_kernels_avx512.cpp needs -mavx512vnni -mavx512vl (files named *_avx512.cpp get them)"
 #endif
 
+// GCC 12's 512-bit intrinsics (_mm512_srlv_epi64, _mm512_broadcast_i64x4, ...) pass
+// _mm512_undefined_*() as the unused merge source and then warn that it may be used
+// uninitialized: a false positive in its own headers (fixed in GCC 13), silenced for this file.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
 namespace pw::quant {
 namespace {
 
+inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
+
 // Q6_K: 16 sub-blocks of 16 values, signed 8-bit scales, codes 0..63 with a -32 offset that
 // goes into the integer sums as -32 * sum_j scale_j * bsum_j (as in the AVX2 tile).
+//
+// 512-bit registers, 64 values per register. Per half h (values 128h..128h+127):
+//   ql + 64h (64 bytes)  low nibbles = values 0..63 of the half  -> q_lo, against act[128h .. +64)
+//                        high nibbles = values 64..127            -> q_hi, against act[128h+64 .. +64)
+//   qh + 32h (32 bytes, in both 256-bit halves, the second shifted right by 2): bits 0-1 | 2-3
+//   are the top bits of q_lo's two halves, bits 4-5 | 6-7 those of q_hi's.
+// 128-bit lane L of q_lo is sub-block 8h+L, of q_hi 8h+4+L: one scale per lane (vpermw).
+// Lane j of each 256-bit half sums the values v with v % 32 in [4j, 4j+4), as lane j of the AVX2
+// tile's 256-bit sums does; adding the two halves at the end of the block gives every 32-bit lane
+// exactly the AVX2 tile's integer (integer sums are exact), and the float steps are the same:
+// bit-identical results. The -32 * scale . bsums term starts in the low half, in the AVX2 lanes.
 template <int NR, int NT>
 void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K), next_tile = NR * ws;
-  const __m256i low4 = _mm256_set1_epi8(0x0F);
-  const __m256i bits45 = _mm256_set1_epi8(0x30);
-  const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);
-  const __m256i ctrl2 = avx2::pair_ctrl(2), ctrl3 = avx2::pair_ctrl(3);
+  const __m512i low4 = _mm512_set1_epi8(0x0F);
+  const __m512i bits0145 = _mm512_set1_epi8(0x33);
+  const __m512i qh_shift = _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2);
+  // Scale index vectors for vpermw: register k (= 2h + lo/hi) lane L takes sub-block 4k + L.
+  __m512i sidx[4];
+  #pragma GCC unroll 4
+  for (int k = 0; k < 4; ++k)
+    sidx[k] = _mm512_add_epi16(_mm512_set1_epi16(static_cast<int16_t>(4 * k)),
+                               _mm512_setr_epi64(0, 0, 0x0001000100010001, 0x0001000100010001, 0x0002000200020002,
+                                                 0x0002000200020002, 0x0003000300030003, 0x0003000300030003));
   __m256 acc[NR][NT];
   #pragma GCC unroll 4
   for (auto& row : acc)
@@ -38,49 +63,45 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
     for (auto& v : row) v = _mm256_setzero_ps();
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const BlockQ6K* x[NR];
-    __m256i sc16[NR];
+    __m512i sc16[NR];
     prefetch_blocks<BlockQ6K, NR>(w, ws, b, row_bytes, next_tile);
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
-      sc16[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
-    }
     const BlockQ8K* yb[NT];
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
-    __m256i isum[NR][NT];
+    // Two int32 chains per pair (q_lo and q_hi products): vpdpwssd has a 5-cycle latency.
+    __m512i isum[NR][NT], isum_hi[NR][NT];
     #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r)
+    for (int r = 0; r < NR; ++r) {
+      x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
+      const __m256i s = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
+      sc16[r] = _mm512_castsi256_si512(s);
       #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t)
-        isum[r][t] = _mm256_sub_epi32(_mm256_setzero_si256(),
-                                      _mm256_slli_epi32(_mm256_madd_epi16(sc16[r], load32(yb[t]->bsums)), 5));
+      for (int t = 0; t < NT; ++t) {
+        const __m256i offset = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                                _mm256_slli_epi32(_mm256_madd_epi16(s, load32(yb[t]->bsums)), 5));
+        isum[r][t] = _mm512_zextsi256_si512(offset);
+        isum_hi[r][t] = _mm512_setzero_si512();
+      }
+    }
 #pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) {
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
-        const __m256i sc = h == 0 ? avx2::dup_lane0(sc16[r]) : avx2::dup_lane1(sc16[r]);
-        const __m256i ql0 = load32(x[r]->ql + 64 * h);
-        const __m256i ql1 = load32(x[r]->ql + 64 * h + 32);
-        const __m256i qh = load32(x[r]->qh + 32 * h);
-        // (ql nibble) | (qh bits & 0x30): the or and the second and in one vpternlogd (A | B & C).
-        const auto merge = [&](__m256i nib, __m256i high) {
-          return _mm256_ternarylogic_epi32(_mm256_and_si256(nib, low4), high, bits45, 0xF8);
-        };
-        const __m256i q0 = merge(ql0, _mm256_slli_epi16(qh, 4));
-        const __m256i q1 = merge(ql1, _mm256_slli_epi16(qh, 2));
-        const __m256i q2 = merge(_mm256_srli_epi16(ql0, 4), qh);
-        const __m256i q3 = merge(_mm256_srli_epi16(ql1, 4), _mm256_srli_epi16(qh, 2));
-        const __m256i s0 = _mm256_shuffle_epi8(sc, ctrl0), s1 = _mm256_shuffle_epi8(sc, ctrl1);
-        const __m256i s2 = _mm256_shuffle_epi8(sc, ctrl2), s3 = _mm256_shuffle_epi8(sc, ctrl3);
+        const __m512i ql = load64(x[r]->ql + 64 * h);
+        const __m512i qh = _mm512_broadcast_i64x4(load32(x[r]->qh + 32 * h));
+        // Bits 0-1 and 4-5 of every byte: [qh | qh >> 2] & 0x33 (64-bit shifts: the bits kept
+        // never cross a byte).
+        const __m512i hb = _mm512_and_si512(_mm512_srlv_epi64(qh, qh_shift), bits0145);
+        // low4 ? nibble : top bits (vpternlogd 0xE4 = C ? A : B); bits 6-7 of hb and hb << 4 are 0.
+        const __m512i q_lo = _mm512_ternarylogic_epi32(ql, _mm512_slli_epi64(hb, 4), low4, 0xE4);
+        const __m512i q_hi = _mm512_ternarylogic_epi32(_mm512_srli_epi64(ql, 4), hb, low4, 0xE4);
+        const __m512i s_lo = _mm512_permutexvar_epi16(sidx[2 * h], sc16[r]);
+        const __m512i s_hi = _mm512_permutexvar_epi16(sidx[2 * h + 1], sc16[r]);
         #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
           const int8_t* ah = yb[t]->qs + 128 * h;
-          // Two chains (see tile_q45_K), joined before the next half.
-          const __m256i s01 = add_scaled_dot(add_scaled_dot(isum[r][t], q0, load32(ah), s0), q1, load32(ah + 32), s1);
-          const __m256i s2x = _mm256_madd_epi16(_mm256_maddubs_epi16(q2, load32(ah + 64)), s2);
-          const __m256i s23 = add_scaled_dot(s2x, q3, load32(ah + 96), s3);
-          isum[r][t] = _mm256_add_epi32(s01, s23);
+          isum[r][t] = _mm512_dpwssd_epi32(isum[r][t], _mm512_maddubs_epi16(q_lo, load64(ah)), s_lo);
+          isum_hi[r][t] = _mm512_dpwssd_epi32(isum_hi[r][t], _mm512_maddubs_epi16(q_hi, load64(ah + 64)), s_hi);
         }
       }
     }
@@ -88,8 +109,11 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
     for (int r = 0; r < NR; ++r) {
       const float d = _cvtsh_ss(x[r]->d);
       #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t)
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
+      for (int t = 0; t < NT; ++t) {
+        const __m512i s = _mm512_add_epi32(isum[r][t], isum_hi[r][t]);
+        const __m256i sum = _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(sum), acc[r][t]);
+      }
     }
   }
   store<NR, NT>(acc, y, ys);
