@@ -32,12 +32,14 @@ inline __m256i add_scaled_dot(__m256i sums, __m256i q, __m256i a, __m256i scales
   return _mm256_dpwssd_epi32(sums, _mm256_maddubs_epi16(q, a), scales);
 }
 
-// _mm_prefetch directly, and always_inline: with avx2::prefetch (a function whose only effect is
-// __builtin_prefetch) inside this loop GCC 12 dropped every prefetch as dead code; the K-quant
-// tiles had no software prefetch at all (objdump: 0 prefetcht0 in k_tile_kernels_avx512.o on
-// main, 2026-11-22). Check with objdump after touching this.
+// The cache lines of the block kPrefetch bytes after super-block b of each row of the tile.
+// _mm_prefetch directly and always_inline: written with avx2::prefetch and plain inline, GCC 12
+// compiled every call of this to nothing (apparently it takes a function whose only effect is a
+// prefetch for const and drops the call as dead): the K-quant tiles had no software prefetch until 2026-11-22.
+// Check with objdump (prefetcht0) after touching this.
 template <typename Block, int NR>
-[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes, size_t next_tile) {
+[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes,
+                                                   size_t next_tile) {
   const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
   #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)
