@@ -13,8 +13,9 @@
 // count suggests: per block the 8 multiplies (maddubs, vpdpwssd) and 6 shifts of 512-bit registers
 // all go to one port on this Xeon (and the 256-bit ops lose their third port while 512-bit ones
 // run), so port 0 bounds it. Tried, no better within the noise: qh top bits by a vpshufb table
-// instead of a shift, the -32 term added after the block, d * d_act as a vector; 4 rows one
-// after the other per call (per-call overhead) gained only 2-4%.
+// instead of a shift, the -32 term added after the block, d * d_act as a vector, four int32
+// chains instead of two, a 1x1 tile taking two blocks per step (one reduction, one conversion);
+// 4 rows one after the other per call (per-call overhead) gained only 2-4%.
 #include <immintrin.h>
 
 #include "engine/quant/avx2_helpers.h"
