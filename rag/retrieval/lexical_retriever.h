@@ -50,6 +50,7 @@ struct LexicalOptions {
   int max_document_matches = 200;     // chunks of one rescored document read besides its candidates
   double document_common_share = 0.5;  // a term in more of a document's chunks selects none there
   int64_t max_ranked_matches = 20000;  // bm25() budget of one ranked query (sum of its terms' df)
+  int64_t anchor_matches = 2000;       // above that budget: rows the rarest items are ranked alone over
   double document_weight = 1.0;
   FtsColumnWeights columns;
   PassageScorerOptions passage;
