@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
+#include <cmath>
+
+#include "rag/retrieval/porter_stemmer.h"
+#include "rag/retrieval/word_tokens.h"
 
 namespace pw::rag {
 namespace {
@@ -88,6 +92,41 @@ Result<std::vector<FtsCandidate>> ranked_any_term(FtsReader& fts, const std::vec
   });
   if (merged.size() > static_cast<size_t>(limit)) merged.resize(static_cast<size_t>(limit));
   return merged;
+}
+
+// How well a section heading states what the question asks: the harmonic mean of the share of
+// the heading's words the question holds and the IDF-weighted share of the question's terms the
+// heading holds. "What is (are) aortic stenosis?" for "What is aortic stenosis?" -> 1.
+double heading_match(std::string_view heading, const AnalyzedQuery& query, const std::vector<double>& term_weight) {
+  const size_t sep = heading.rfind(" > ");
+  if (sep != std::string_view::npos) heading.remove_prefix(sep + 3);
+  double total = 0;
+  for (double w : term_weight) total += w;
+  if (total <= 0) return 0;
+  std::vector<std::string> seen;
+  int words = 0, matched = 0;
+  std::vector<bool> found(query.terms.size(), false);
+  WordScanner scanner(heading);
+  for (int n = 0; n < 64 && scanner.next(); ++n) {
+    const std::string& w = scanner.word();
+    if (is_question_stopword(w) || std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    const std::string stem = porter_stem(w);
+    if (std::find(seen.begin(), seen.end(), stem) != seen.end()) continue;
+    seen.push_back(stem);
+    ++words;
+    for (size_t t = 0; t < query.terms.size(); ++t)
+      if (query.terms[t].stem == stem) {
+        ++matched;
+        found[t] = true;
+        break;
+      }
+  }
+  if (matched == 0) return 0;
+  double covered = 0;
+  for (size_t t = 0; t < found.size(); ++t)
+    if (found[t]) covered += term_weight[t];
+  const double precision = static_cast<double>(matched) / words, recall = covered / total;
+  return 2 * precision * recall / (precision + recall);
 }
 
 }  // namespace
@@ -257,11 +296,35 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
     double local_best = 0;
     for (const auto& m : matches) local_best = std::max(local_best, m.score);
     if (local_best <= 0) continue;
+    // The section heading match H of each chunk read (see heading_match): with the document's
+    // own term weights (its topic words, in every section's heading, pick out no section), and
+    // shared among the chunks read under one heading (a heading over many of them picks out
+    // none). A document without any section heading is one section headed by its title.
+    std::unordered_map<std::string, std::pair<int, double>> sections;  // heading path -> chunks, H
+    if (options.section_heading_weight > 0) {
+      for (const auto& c : *chunks) ++sections[c.heading_path].first;
+      std::vector<double> local_weight(query.terms.size(), 0.0);
+      for (size_t t = 0; t < local_weight.size(); ++t) {
+        const double df = std::min(local.passages, local.term_df[t]);
+        if (df > 0) local_weight[t] = std::log(1.0 + (local.passages - df + 0.5) / (df + 0.5));
+      }
+      for (auto& [path, section] : sections) {
+        std::string heading = path;
+        if (heading.empty() && sections.size() == 1) {
+          auto record = store.document(doc);
+          if (!record) return record.error();
+          if (*record) heading = (*record)->title;
+        }
+        section.second = heading_match(heading, query, local_weight) / section.first;
+      }
+    }
     for (size_t i = 0; i < chunks->size(); ++i) {
       if (matches[i].score <= 0) continue;
       const ChunkRecord& c = (*chunks)[i];
       auto [it, inserted] = pool.emplace(c.id, LexicalHit{c.id, doc, 0, 0, 0, 0});
       it->second.local_score = matches[i].score / local_best;
+      auto section = sections.find(c.heading_path);
+      if (section != sections.end()) it->second.heading_score = section->second.second;
     }
   }
 
@@ -269,6 +332,7 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
   for (auto& [id, h] : pool) {
     h.document_score = document_score[h.document_id];
     h.score = options.document_weight * h.document_score + h.fts_score + h.local_score;
+    h.score += options.section_heading_weight * h.heading_score;
     out.push_back(h);
   }
   std::sort(out.begin(), out.end(), [](const LexicalHit& a, const LexicalHit& b) {
