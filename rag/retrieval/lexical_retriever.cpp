@@ -1,9 +1,9 @@
 #include "rag/retrieval/lexical_retriever.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
-#include <cmath>
 
 #include "rag/retrieval/porter_stemmer.h"
 #include "rag/retrieval/word_tokens.h"
@@ -109,7 +109,8 @@ double heading_match(std::string_view heading, const AnalyzedQuery& query, const
   WordScanner scanner(heading);
   for (int n = 0; n < 64 && scanner.next(); ++n) {
     const std::string& w = scanner.word();
-    if (is_question_stopword(w) || std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    const bool number = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (number || is_question_stopword(w)) continue;  // "What", "is", "12": no topic
     const std::string stem = porter_stem(w);
     if (std::find(seen.begin(), seen.end(), stem) != seen.end()) continue;
     seen.push_back(stem);

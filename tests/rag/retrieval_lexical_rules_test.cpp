@@ -71,8 +71,9 @@ TEST_F(LexicalFaq, TheAnswerWhoseQuestionIsAskedComesFirst) {
   ASSERT_GE(hits.size(), 3u);
   std::string scores;
   for (const LexicalHit& h : hits)
-    scores += "p" + std::to_string(page_of(lib_, h)) + " S " + std::to_string(h.score) + " G " + std::to_string(h.fts_score) +
-              " L " + std::to_string(h.local_score) + " H " + std::to_string(h.heading_score) + "\n";
+    scores += "p" + std::to_string(page_of(lib_, h)) + " S " + std::to_string(h.score) + " G " +
+              std::to_string(h.fts_score) + " L " + std::to_string(h.local_score) + " H " +
+              std::to_string(h.heading_score) + "\n";
   EXPECT_EQ(page_of(lib_, hits.front()), 1) << scores;
   EXPECT_GT(hits.front().heading_score, 0.0);
   // The same question words in every heading of the document: the definition's heading holds
