@@ -115,20 +115,21 @@ Result<int64_t> FtsReader::term_frequency(const QueryTerm& term, int64_t fallbac
     const int64_t seen = *row ? (*st)->int64(0) : 0;
     const int64_t reached = seen > 0 ? (*st)->int64(1) : 0;
     (*st)->reset();
-    if (seen >= exact_up_to) {
-      auto chunks = chunk_count();
-      if (!chunks) return chunks.error();
-      auto range = statement("SELECT (SELECT min(id) FROM chunks), (SELECT max(id) FROM chunks)");
-      if (!range) return range.error();
-      auto r = (*range)->step();
-      if (!r) return r.error().with_context("reading the chunk-id range");
-      const int64_t first = *r ? (*range)->int64(0) : 0, last = *r ? (*range)->int64(1) : 0;
-      (*range)->reset();
-      const double covered = static_cast<double>(std::max<int64_t>(1, reached - first + 1));
-      const double span = static_cast<double>(std::max<int64_t>(1, last - first + 1));
-      const double estimate = static_cast<double>(seen) * span / covered;
-      return std::clamp(static_cast<int64_t>(estimate), seen, std::max(seen, *chunks));
-    }
+    // Fewer than the cap: that is the exact count (the MATCH tokenises the word as the index
+    // did), and reading the vocabulary as well would walk the same row list a second time.
+    if (seen < exact_up_to) return seen;
+    auto chunks = chunk_count();
+    if (!chunks) return chunks.error();
+    auto range = statement("SELECT (SELECT min(id) FROM chunks), (SELECT max(id) FROM chunks)");
+    if (!range) return range.error();
+    auto r = (*range)->step();
+    if (!r) return r.error().with_context("reading the chunk-id range");
+    const int64_t first = *r ? (*range)->int64(0) : 0, last = *r ? (*range)->int64(1) : 0;
+    (*range)->reset();
+    const double covered = static_cast<double>(std::max<int64_t>(1, reached - first + 1));
+    const double span = static_cast<double>(std::max<int64_t>(1, last - first + 1));
+    const double estimate = static_cast<double>(seen) * span / covered;
+    return std::clamp(static_cast<int64_t>(estimate), seen, std::max(seen, *chunks));
   }
   PW_TRY(ensure_vocabulary());
   auto st = statement("SELECT doc FROM temp.pw_chunks_vocab WHERE term = ?1");

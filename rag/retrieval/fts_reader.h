@@ -51,14 +51,14 @@ class FtsReader {
   // Chunks in the library; counted again only after the library changed.
   Result<int64_t> chunk_count();
 
-  // Chunks holding the term: fts5vocab's count for the term's index form (its Porter stem);
-  // when the vocabulary has no such entry, counted with MATCH up to `fallback_cap` (our stem
-  // and FTS5's may differ on odd words; a missing word then costs at most that many rows).
-  // Bounded work: the vocabulary reads the term's whole row list (130 ms for a word in every
-  // chunk of a 1M library), so the term's first `exact_up_to` matches are read first; a term
-  // with that many gets an estimate instead: those matches' share of the chunk-id range,
-  // scaled to the library (chunk ids are dense, rows in id order). Its weight is small either
-  // way; only its order of magnitude matters.
+  // Chunks holding the term. Bounded work: a word's row list is as long as its count (130 ms
+  // for a word in every chunk of a 1M library), so its first `exact_up_to` matches are read:
+  // fewer than that is the exact count (the MATCH tokenises the word as the index did; no
+  // second walk of the same list through fts5vocab); a term with that many gets an estimate:
+  // those matches' share of the chunk-id range, scaled to the library (chunk ids are dense,
+  // rows in id order). Its weight is small either way; only its order of magnitude matters.
+  // exact_up_to <= 0: fts5vocab's count for the term's index form (its Porter stem), or, when
+  // the vocabulary has no such entry, a MATCH count up to `fallback_cap`.
   Result<int64_t> term_frequency(const QueryTerm& term, int64_t fallback_cap, int64_t exact_up_to = 20000);
   // Chunks matching `expression`, counting at most `cap` of them.
   Result<int64_t> count(const std::string& expression, int64_t cap);

@@ -1,8 +1,12 @@
 #include "rag/retrieval/lexical_retriever.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "rag/retrieval/porter_stemmer.h"
+#include "rag/retrieval/word_tokens.h"
 
 namespace pw::rag {
 namespace {
@@ -35,6 +39,95 @@ std::string or_expression(const std::vector<const Item*>& items) {
     out += i->expression;
   }
   return out;
+}
+
+// The ranked any-term list of `items` (rarest first). In a library larger than the bm25 budget
+// it is built in two cheaper queries: the rarest items ("anchors", while their matches stay
+// within options.anchor_matches, and at least enough to fill the list) ranked alone, and the
+// rows holding an anchor AND one of the other items ranked with all of them. FTS5 computes
+// each item's IDF from the whole table in both, so a row's two scores are comparable: the
+// second is its full score (anchor + other items), the first its score where no other item
+// occurs. The top `limit` of the rows holding an anchor is therefore exact: a row of that top
+// with another item is in the second list's top `limit` (every row above it there is above it
+// overall), one without in the first's. Left out are rows holding none of the anchors, only
+// commoner words: with anchors filling the list, those rank below it anyway (their IDF is
+// smaller; a word in 10% of 100k chunks weighs ~2.3, one in 0.3% ~6). The saving is the
+// bm25() calls: ~2 us per row (column sizes, instances), so 14,000 rows of a medium word
+// cost ~30 ms; the AND query scores only the rows that hold both (and counts the other
+// items' rows for their IDF at ~0.2 us per row). When the anchors' rows cannot fill the list,
+// the one query over all items is run as before.
+Result<std::vector<FtsCandidate>> ranked_any_term(FtsReader& fts, const std::vector<const Item*>& items,
+                                                  bool small_library, const SearchFilter& filter,
+                                                  const LexicalOptions& options) {
+  const int limit = options.any_term_candidates;
+  size_t anchors = 0;
+  int64_t anchor_rows = 0;
+  while (anchors < items.size() &&
+         (anchor_rows < limit || anchor_rows + items[anchors]->df <= options.anchor_matches)) {
+    anchor_rows += items[anchors]->df;
+    ++anchors;
+  }
+  if (small_library || anchors >= items.size())
+    return fts.ranked(or_expression(items), limit, filter, options.columns);
+  const std::vector<const Item*> anchor_items(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(anchors));
+  const std::vector<const Item*> other_items(items.begin() + static_cast<std::ptrdiff_t>(anchors), items.end());
+  auto alone = fts.ranked(or_expression(anchor_items), limit, filter, options.columns);
+  if (!alone) return alone.error();
+  if (alone->size() < static_cast<size_t>(limit))
+    return fts.ranked(or_expression(items), limit, filter, options.columns);
+  auto with_others = fts.ranked("(" + or_expression(anchor_items) + ") AND (" + or_expression(other_items) + ")",
+                                limit, filter, options.columns);
+  if (!with_others) return with_others.error();
+  // Each row's best score (the full one when it holds another item), best first, ties by id.
+  std::unordered_map<int64_t, size_t> at;
+  std::vector<FtsCandidate> merged;
+  for (const auto* list : {&*with_others, &*alone})
+    for (const FtsCandidate& c : *list) {
+      auto [it, fresh] = at.emplace(c.chunk_id, merged.size());
+      if (fresh) merged.push_back(c);
+      else merged[it->second].score = std::max(merged[it->second].score, c.score);
+    }
+  std::sort(merged.begin(), merged.end(), [](const FtsCandidate& a, const FtsCandidate& b) {
+    return a.score != b.score ? a.score > b.score : a.chunk_id < b.chunk_id;
+  });
+  if (merged.size() > static_cast<size_t>(limit)) merged.resize(static_cast<size_t>(limit));
+  return merged;
+}
+
+// How well a section heading states what the question asks: the harmonic mean of the share of
+// the heading's words the question holds and the IDF-weighted share of the question's terms the
+// heading holds. "What is (are) aortic stenosis?" for "What is aortic stenosis?" -> 1.
+double heading_match(std::string_view heading, const AnalyzedQuery& query, const std::vector<double>& term_weight) {
+  const size_t sep = heading.rfind(" > ");
+  if (sep != std::string_view::npos) heading.remove_prefix(sep + 3);
+  double total = 0;
+  for (double w : term_weight) total += w;
+  if (total <= 0) return 0;
+  std::vector<std::string> seen;
+  int words = 0, matched = 0;
+  std::vector<bool> found(query.terms.size(), false);
+  WordScanner scanner(heading);
+  for (int n = 0; n < 64 && scanner.next(); ++n) {
+    const std::string& w = scanner.word();
+    const bool number = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (number || is_question_stopword(w)) continue;  // "What", "is", "12": no topic
+    const std::string stem = porter_stem(w);
+    if (std::find(seen.begin(), seen.end(), stem) != seen.end()) continue;
+    seen.push_back(stem);
+    ++words;
+    for (size_t t = 0; t < query.terms.size(); ++t)
+      if (query.terms[t].stem == stem) {
+        ++matched;
+        found[t] = true;
+        break;
+      }
+  }
+  if (matched == 0) return 0;
+  double covered = 0;
+  for (size_t t = 0; t < found.size(); ++t)
+    if (found[t]) covered += term_weight[t];
+  const double precision = static_cast<double>(matched) / words, recall = covered / total;
+  return 2 * precision * recall / (precision + recall);
 }
 
 }  // namespace
@@ -100,7 +193,7 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
       ranked_items.empty()
           // Every word is common: some chunks holding them, unranked, for the rescoring to order.
           ? fts.unranked(or_expression(by_rarity), options.any_term_candidates, filter)
-          : fts.ranked(or_expression(ranked_items), options.any_term_candidates, filter, options.columns);
+          : ranked_any_term(fts, ranked_items, frequencies.chunks <= options.max_ranked_matches, filter, options);
   if (!any) return any.error();
   if (any->empty()) return out;
 
@@ -204,11 +297,35 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
     double local_best = 0;
     for (const auto& m : matches) local_best = std::max(local_best, m.score);
     if (local_best <= 0) continue;
+    // The section heading match H of each chunk read (see heading_match): with the document's
+    // own term weights (its topic words, in every section's heading, pick out no section), and
+    // shared among the chunks read under one heading (a heading over many of them picks out
+    // none). A document without any section heading is one section headed by its title.
+    std::unordered_map<std::string, std::pair<int, double>> sections;  // heading path -> chunks, H
+    if (options.section_heading_weight > 0) {
+      for (const auto& c : *chunks) ++sections[c.heading_path].first;
+      std::vector<double> local_weight(query.terms.size(), 0.0);
+      for (size_t t = 0; t < local_weight.size(); ++t) {
+        const double df = std::min(local.passages, local.term_df[t]);
+        if (df > 0) local_weight[t] = std::log(1.0 + (local.passages - df + 0.5) / (df + 0.5));
+      }
+      for (auto& [path, section] : sections) {
+        std::string heading = path;
+        if (heading.empty() && sections.size() == 1) {
+          auto record = store.document(doc);
+          if (!record) return record.error();
+          if (*record) heading = (*record)->title;
+        }
+        section.second = heading_match(heading, query, local_weight) / section.first;
+      }
+    }
     for (size_t i = 0; i < chunks->size(); ++i) {
       if (matches[i].score <= 0) continue;
       const ChunkRecord& c = (*chunks)[i];
       auto [it, inserted] = pool.emplace(c.id, LexicalHit{c.id, doc, 0, 0, 0, 0});
       it->second.local_score = matches[i].score / local_best;
+      auto section = sections.find(c.heading_path);
+      if (section != sections.end()) it->second.heading_score = section->second.second;
     }
   }
 
@@ -216,6 +333,7 @@ Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& sto
   for (auto& [id, h] : pool) {
     h.document_score = document_score[h.document_id];
     h.score = options.document_weight * h.document_score + h.fts_score + h.local_score;
+    h.score += options.section_heading_weight * h.heading_score;
     out.push_back(h);
   }
   std::sort(out.begin(), out.end(), [](const LexicalHit& a, const LexicalHit& b) {

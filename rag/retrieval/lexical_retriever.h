@@ -8,13 +8,24 @@
 //   hits->front().chunk_id;
 //
 // Scoring (higher is better), each part in [0, 1]:
-//   score(chunk) = document_weight * D(document) + G(chunk) + L(chunk)
+//   score(chunk) = document_weight * D(document) + G(chunk) + L(chunk) + section_heading_weight * H(chunk)
 //   G  the chunk's FTS5 BM25 over the whole library (or filter), divided by the best one;
 //   D  the best G among the document's chunks: how well the document as a whole answers;
 //   L  BM25 of the chunk among the chunks of its own document, divided by that document's best
 //      (only for the `documents_rescored` best documents): words the question shares with
 //      every chunk of the document (a contract's party names) stop counting there, and the
 //      words that pick out one clause decide.
+//   H  how well the chunk's section heading states the question (rescored documents only):
+//      the harmonic mean of the share of the heading's words the question holds and the share
+//      of the question's terms (weighted by their IDF within the document) the heading holds,
+//      divided by the number of chunks read under that heading. FAQ-like documents head each
+//      answer with its question ("What is (are) aortic stenosis?", "What are the treatments
+//      for ...?"): the answer whose question is the one asked outranks a shorter, denser
+//      neighbour about something else. Document-local weights: the topic words in every
+//      heading of a document pick out no section (only the document, which D already says).
+//      Shared among the section's chunks: a heading over many matching chunks (a long section,
+//      a heading detected too broadly) picks out none of them. A document without any section
+//      heading is one section headed by its title.
 // Phrase and all-terms queries add candidates the any-term query may rank too low to keep
 // ("phrase match first, then the meaningful terms"); they are scored like the others.
 //
@@ -50,7 +61,9 @@ struct LexicalOptions {
   int max_document_matches = 200;     // chunks of one rescored document read besides its candidates
   double document_common_share = 0.5;  // a term in more of a document's chunks selects none there
   int64_t max_ranked_matches = 20000;  // bm25() budget of one ranked query (sum of its terms' df)
+  int64_t anchor_matches = 2000;       // above that budget: rows the rarest items are ranked alone over
   double document_weight = 1.0;
+  double section_heading_weight = 1.0;  // H below; 0 turns the heading match off
   FtsColumnWeights columns;
   PassageScorerOptions passage;
 };
@@ -72,6 +85,7 @@ struct LexicalHit {
   double fts_score = 0;       // G
   double document_score = 0;  // D
   double local_score = 0;     // L (0 when the document was not rescored)
+  double heading_score = 0;   // H (0 when the document was not rescored)
 };
 
 Result<std::vector<LexicalHit>> lexical_search(FtsReader& fts, LibraryStore& store, const AnalyzedQuery& query,

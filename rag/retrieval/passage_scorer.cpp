@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "rag/retrieval/porter_stemmer.h"
+
 namespace pw::rag {
 
 struct PassageScorer::Counts {
@@ -14,44 +16,66 @@ struct PassageScorer::Counts {
 
 PassageScorer::PassageScorer(const AnalyzedQuery& query, PassageScorerOptions options)
     : query_(query), options_(options) {
-  for (size_t t = 0; t < query_.terms.size(); ++t) term_by_stem_.emplace(query_.terms[t].stem, t);
-}
-
-namespace {
-
-// Occurrences of a phrase (consecutive stems) among the words.
-int phrase_count(const std::vector<std::string>& stems, std::span<const WordToken> words) {
-  if (stems.empty() || words.size() < stems.size()) return 0;
-  int n = 0;
-  for (size_t i = 0; i + stems.size() <= words.size(); ++i) {
-    size_t k = 0;
-    while (k < stems.size() && words[i + k].stem == stems[k]) ++k;
-    if (k == stems.size()) ++n;
+  auto stem_index = [&](const std::string& stem) {
+    for (size_t i = 0; i < stems_.size(); ++i)
+      if (stems_[i] == stem) return static_cast<int>(i);
+    stems_.push_back(stem);
+    term_of_stem_.push_back(-1);
+    if (!stem.empty()) first_byte_[static_cast<unsigned char>(stem[0])] = true;
+    return static_cast<int>(stems_.size() - 1);
+  };
+  for (size_t t = 0; t < query_.terms.size(); ++t) {
+    int i = stem_index(query_.terms[t].stem);
+    if (term_of_stem_[static_cast<size_t>(i)] < 0) term_of_stem_[static_cast<size_t>(i)] = static_cast<int>(t);
   }
-  return n;
-}
-
-void add_counts(const AnalyzedQuery& q, const std::unordered_map<std::string, size_t>& term_by_stem,
-                std::span<const WordToken> words, double weight, std::vector<double>& term_tf,
-                std::vector<double>& phrase_tf) {
-  for (const WordToken& w : words) {
-    auto it = term_by_stem.find(w.stem);
-    if (it != term_by_stem.end()) term_tf[it->second] += weight;
+  for (const QueryPhrase& p : query_.phrases) {
+    std::vector<int> ids;
+    for (const std::string& stem : p.stems) ids.push_back(stem_index(stem));
+    longest_phrase_ = std::max(longest_phrase_, ids.size());
+    phrase_stems_.push_back(std::move(ids));
   }
-  for (size_t p = 0; p < q.phrases.size(); ++p) phrase_tf[p] += weight * phrase_count(q.phrases[p].stems, words);
 }
 
-}  // namespace
+// Occurrences of the query's terms and phrases among the words of `text` (at most max_words),
+// each counting `weight`; adds the number of words to c.length (unweighted).
+void PassageScorer::add_counts(std::string_view text, size_t max_words, double weight, Counts& c) const {
+  // The stem ids of the last longest_phrase_ words (-1: not a query stem), for phrase matches.
+  std::vector<int> recent(std::max<size_t>(longest_phrase_, 1), -1);
+  size_t words = 0;
+  WordScanner scanner(text);
+  while (words < max_words && scanner.next()) {
+    int id = -1;
+    const std::string& w = scanner.word();
+    if (first_byte_[static_cast<unsigned char>(w[0])]) {
+      const std::string stem = porter_stem(w);
+      for (size_t i = 0; i < stems_.size(); ++i)
+        if (stems_[i] == stem) {
+          id = static_cast<int>(i);
+          break;
+        }
+    }
+    recent[words % recent.size()] = id;
+    ++words;
+    if (id < 0) continue;
+    if (int t = term_of_stem_[static_cast<size_t>(id)]; t >= 0) c.term_tf[static_cast<size_t>(t)] += weight;
+    for (size_t p = 0; p < phrase_stems_.size(); ++p) {
+      const std::vector<int>& ids = phrase_stems_[p];
+      if (ids.empty() || ids.size() > words || ids.back() != id) continue;
+      bool all = true;
+      for (size_t k = 0; k < ids.size() && all; ++k)  // ids[size-1-k] against the word k back
+        all = recent[(words - 1 - k) % recent.size()] == ids[ids.size() - 1 - k];
+      if (all) c.phrase_tf[p] += weight;
+    }
+  }
+  c.length += weight * static_cast<double>(words);
+}
 
 PassageScorer::Counts PassageScorer::count(const PassageText& p) const {
   Counts c;
   c.term_tf.assign(query_.terms.size(), 0.0);
   c.phrase_tf.assign(query_.phrases.size(), 0.0);
-  std::vector<WordToken> text = word_tokens(p.text);
-  std::vector<WordToken> heading = word_tokens(p.heading, 256);
-  add_counts(query_, term_by_stem_, text, 1.0, c.term_tf, c.phrase_tf);
-  add_counts(query_, term_by_stem_, heading, options_.heading_weight, c.term_tf, c.phrase_tf);
-  c.length = static_cast<double>(text.size()) + options_.heading_weight * static_cast<double>(heading.size());
+  add_counts(p.text, size_t{1} << 20, 1.0, c);
+  add_counts(p.heading, 256, options_.heading_weight, c);
   return c;
 }
 

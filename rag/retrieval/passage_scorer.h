@@ -18,7 +18,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "rag/retrieval/query_analysis.h"
@@ -68,10 +67,18 @@ class PassageScorer {
  private:
   struct Counts;
   Counts count(const PassageText& p) const;
+  void add_counts(std::string_view text, size_t max_words, double weight, Counts& c) const;
 
   const AnalyzedQuery& query_;
   PassageScorerOptions options_;
-  std::unordered_map<std::string, size_t> term_by_stem_;  // stem -> index in query_.terms
+  // Every stem of the query (terms and phrase words), its term index (-1: phrase word only),
+  // and the first letters they start with: Porter stemming only rewrites a word's ending, so a
+  // word whose first byte starts no query stem is counted without being stemmed.
+  std::vector<std::string> stems_;
+  std::vector<int> term_of_stem_;
+  std::vector<std::vector<int>> phrase_stems_;  // per phrase: indexes into stems_
+  size_t longest_phrase_ = 0;
+  bool first_byte_[256] = {};
 };
 
 // Which query terms (bits as in PassageMatch::terms_present) occur among these words.

@@ -76,10 +76,10 @@ std::string normalize_word(std::string_view word) {
   return out;
 }
 
-std::vector<WordToken> word_tokens(std::string_view text, size_t max_words) {
-  std::vector<WordToken> out;
-  size_t i = 0;
-  while (i < text.size() && out.size() < max_words) {
+bool WordScanner::next() {
+  const std::string_view text = text_;
+  size_t i = at_;
+  while (i < text.size()) {
     // Fast path over ASCII separators.
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80 && !is_word_code_point(c)) {
@@ -87,7 +87,7 @@ std::vector<WordToken> word_tokens(std::string_view text, size_t max_words) {
       continue;
     }
     size_t start = i;
-    std::string word;
+    word_.clear();
     while (i < text.size()) {
       size_t at = i;
       char32_t cp;
@@ -102,19 +102,32 @@ std::vector<WordToken> word_tokens(std::string_view text, size_t max_words) {
         i = at;
         break;
       }
-      append_folded(word, cp);
+      append_folded(word_, cp);
     }
     if (i == start) {  // a non-ASCII separator
       char32_t cp;
       ingest::utf8::next(text, i, cp);
       continue;
     }
-    if (word.empty()) continue;  // only combining marks
+    if (word_.empty()) continue;  // only combining marks
+    begin_ = static_cast<uint32_t>(start);
+    end_ = static_cast<uint32_t>(i);
+    at_ = i;
+    return true;
+  }
+  at_ = i;
+  return false;
+}
+
+std::vector<WordToken> word_tokens(std::string_view text, size_t max_words) {
+  std::vector<WordToken> out;
+  WordScanner words(text);
+  while (out.size() < max_words && words.next()) {
     WordToken t;
-    t.begin = static_cast<uint32_t>(start);
-    t.end = static_cast<uint32_t>(i);
-    t.stem = porter_stem(word);
-    t.text = std::move(word);
+    t.begin = words.begin();
+    t.end = words.end();
+    t.stem = porter_stem(words.word());
+    t.text = words.word();
     out.push_back(std::move(t));
   }
   return out;

@@ -28,6 +28,26 @@ struct WordToken {
 // At most max_words words (the rest of a huge text is ignored, never an unbounded vector).
 std::vector<WordToken> word_tokens(std::string_view text, size_t max_words = 1u << 20);
 
+// The same words one at a time, without stems and without a vector: for hot loops that only
+// look for a few words (PassageScorer stems a word only when it can match a query word).
+//
+//   pw::rag::WordScanner words(text);
+//   while (words.next()) use(words.begin(), words.end(), words.word());   // word(): "carry"
+class WordScanner {
+ public:
+  explicit WordScanner(std::string_view text) : text_(text) {}
+  bool next();  // false at the end of the text
+  uint32_t begin() const { return begin_; }
+  uint32_t end() const { return end_; }
+  const std::string& word() const { return word_; }  // normalised, as WordToken::text
+
+ private:
+  std::string_view text_;
+  size_t at_ = 0;
+  uint32_t begin_ = 0, end_ = 0;
+  std::string word_;
+};
+
 // The normalised form of a single word (lower case, diacritics removed), as in WordToken::text.
 std::string normalize_word(std::string_view word);
 
