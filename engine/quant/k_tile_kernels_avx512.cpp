@@ -16,6 +16,7 @@
 #include <immintrin.h>
 
 #include <cstddef>
+#include <cstring>
 #include <type_traits>
 
 #include "engine/quant/avx2_helpers.h"
@@ -26,6 +27,12 @@
 #if !defined(__AVX512VNNI__) || !defined(__AVX512VL__)
 #error "k_tile_kernels_avx512.cpp needs -mavx512vnni -mavx512vl (files named *_avx512.cpp get them)"
 #endif
+
+// GCC 12's 512-bit intrinsics (_mm512_srlv_epi64, _mm512_broadcast_i64x4, ...) pass
+// _mm512_undefined_*() as the unused merge source and then warn that it is (or may be) used
+// uninitialized: a false positive (as in gemm_avx512_common.h).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace pw::quant {
 namespace {
@@ -40,6 +47,34 @@ inline __m256i add_scaled_dot(__m256i sums, __m256i q, __m256i a, __m256i scales
 }
 
 // always_inline must stay (see k_tile_kernels_avx2.cpp: otherwise GCC deletes the calls).
+// unpack_scales_mins_k4_x2's 16 bytes in all four 128-bit lanes of a zmm, from two broadcast
+// loads (no shuffle-port instruction). Reads 12 bytes at `packed`.
+inline __m512i unpack_scales_mins_k4_x4(const uint8_t* packed) {
+  uint64_t w01;
+  uint32_t w2;
+  std::memcpy(&w01, packed, 8);
+  std::memcpy(&w2, packed + 8, 4);
+  const __m512i bq = _mm512_set1_epi64(static_cast<long long>(w01));  // [w0 w1 w0 w1] per lane
+  const __m512i bd = _mm512_set1_epi32(static_cast<int>(w2));         // [w2 w2 w2 w2]
+  const __m512i a = _mm512_srlv_epi32(_mm512_mask_blend_epi32(0xCCCC, bq, bd),
+                                      _mm512_setr_epi32(0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4));
+  const __m512i lo = _mm512_and_si512(a, _mm512_set4_epi32(0x0F0F0F0F, 0x0F0F0F0F, 0x3F3F3F3F, 0x3F3F3F3F));
+  // lo | (bq >> 2) & [0, 0, 30, 30]: the top two bits of scales / mins 4..7
+  return _mm512_ternarylogic_epi32(lo, _mm512_srli_epi32(bq, 2), _mm512_set4_epi32(0x30303030, 0x30303030, 0, 0),
+                                   0xF8);
+}
+
+// pshufb control for unpack_scales_mins_k4_x4's result: int16 lanes 0..15 = scale 2p, 16..31 =
+// scale 2p+1 (zero-extended bytes), the vpdpwssd factor of the pairs [sub-block 2p | 2p+1].
+inline __m512i k4_scale_halves_ctrl(int p) {
+  const auto pair = [](int j) {
+    const uint32_t src = static_cast<uint32_t>(avx2::k_scale_byte(j));
+    return static_cast<int>(src | 0x8000u | (src << 16) | 0x80000000u);
+  };
+  const __m256i lo = _mm256_set1_epi32(pair(2 * p)), hi = _mm256_set1_epi32(pair(2 * p + 1));
+  return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
+
 template <typename Block, int NR>
 [[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes, size_t next_tile) {
   const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
@@ -60,23 +95,30 @@ inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
 // Q4_K (kFive = false) and Q5_K (kFive = true): 8 sub-blocks of 32 values; per 64 values the
 // low nibbles are sub-block 2p, the high nibbles 2p+1.
 //
-// Nothing per super-block goes through the shuffle port but two pshufb per row (the 1-row
-// decode tile was bound by it: ~34 cycles per block, of which 8 pshufb scale broadcasts, the
-// scale unpack's shuffles, vpinsrw + vcvtph2ps + broadcasts of d and dmin). Instead:
-// - scales and mins unpacked from two broadcast loads (avx2::unpack_scales_mins_k4_x2), one
-//   pshufb to (s_j, s_j) int16 pairs stored to the stack, one to the mins' pairs for the madd;
-// - the sub-block loop takes s_j from that buffer as a broadcast load (a load-port uop);
-// - d and dmin converted together from memory (vcvtph2ps xmm, m64), times the activation's d
-//   in one vmulps, and the FMAs take the two products as broadcast loads as well.
-// The integers and float steps are those of the AVX2 tile (mins FMA, then scaled sums FMA).
+// 512-bit registers for the sub-block loop: per 64 values p the 32 code bytes are loaded into
+// both halves of a zmm (a broadcast load), the high half shifted by 4, one and: [sub-block 2p |
+// sub-block 2p+1], matching the 64 activation bytes a[64p..64p+63] of one zmm load; maddubs,
+// then vpdpwssd with [s_2p x16 | s_2p+1 x16] (one pshufb from the unpacked scales, which sit
+// in all four 128-bit lanes). Half the multiply uops of the 256-bit loop. At the end of a block
+// the two 256-bit halves are added: int32 lane j then holds exactly the integer of the AVX2
+// tile's lane j (integer sums are exact), and the float steps are the AVX2 tile's, in the same
+// order (mins FMA, then scaled sums FMA): bit-identical results.
+// Per block and row nothing else goes through the shuffle port but the mins' pshufb and the
+// extract of the high half: scales and mins are unpacked from broadcast loads
+// (unpack_scales_mins_k4_x4), d and dmin converted together from memory, times the activation's
+// d in one vmulps, and the FMAs take the two products as broadcast loads.
 template <bool kFive, int NR, int NT>
 void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
   static_assert(offsetof(WB, dmin) == offsetof(WB, d) + 2, "d and dmin are converted with one load");
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB), next_tile = NR * ws;
-  const __m256i low4 = _mm256_set1_epi8(0x0F);
-  const __m256i bit4 = _mm256_set1_epi8(0x10);
-  const __m256i scale_ctrl = avx2::k4_pair_dup_ctrl(false), min_ctrl = avx2::k4_pair_dup_ctrl(true);
+  const __m512i low4 = _mm512_set1_epi8(0x0F);
+  const __m512i bit4 = _mm512_set1_epi8(0x10);
+  const __m512i nib_shift = _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4);
+  const __m256i min_ctrl = avx2::k4_pair_dup_ctrl(true);
+  __m512i scale_ctrl[4];
+  #pragma GCC unroll 4
+  for (int p = 0; p < 4; ++p) scale_ctrl[p] = k4_scale_halves_ctrl(p);
   __m256 acc[NR][NT];
   #pragma GCC unroll 4
   for (auto& row : acc)
@@ -84,9 +126,9 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
     for (auto& v : row) v = _mm256_setzero_ps();
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const WB* x[NR];
-    [[maybe_unused]] __m256i qh[NR];
+    __m512i sm[NR];
+    [[maybe_unused]] __m512i qh[NR];
     const BlockQ8K* yb[NT];
-    alignas(32) int32_t sc[NR][8];    // (s_j, s_j) int16 pairs, j = sub-block
     alignas(16) float f[NR][NT][4];   // d * d_a, dmin * d_a
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
@@ -94,17 +136,16 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
-      const __m256i sm = avx2::unpack_scales_mins_k4_x2(x[r]->scales);
-      _mm256_store_si256(reinterpret_cast<__m256i*>(sc[r]), _mm256_shuffle_epi8(sm, scale_ctrl));
-      if constexpr (kFive) qh[r] = load32(x[r]->qh);
-      const __m256i mins = _mm256_shuffle_epi8(sm, min_ctrl);
+      sm[r] = unpack_scales_mins_k4_x4(x[r]->scales);
+      if constexpr (kFive) qh[r] = _mm512_broadcast_i64x4(load32(x[r]->qh));
+      const __m256i mins = _mm256_shuffle_epi8(_mm512_castsi512_si256(sm[r]), min_ctrl);
       // [d, dmin, -, -] (the other two lanes are scale bytes, unused)
       const __m128 d_dmin = _mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&x[r]->d)));
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) _mm_store_ps(f[r][t], _mm_mul_ps(d_dmin, _mm_set1_ps(yb[t]->d)));
-      // Keep the compiler from taking the products and scales back out of the registers they were
-      // stored from (shuffle-port extracts): they are meant to be read as broadcast loads.
-      asm("" : "+m"(f[r]), "+m"(sc[r]));
+      // Keep the compiler from taking the products back out of the register they were stored
+      // from (shuffle-port extracts): they are meant to be read as broadcast loads.
+      asm("" : "+m"(f[r]));
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) {
         const __m256i msum = _mm256_madd_epi16(mins, load32(yb[t]->bsums));
@@ -112,32 +153,28 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
         acc[r][t] = _mm256_fnmadd_ps(_mm256_broadcast_ss(&f[r][t][1]), _mm256_cvtepi32_ps(msum), acc[r][t]);
       }
     }
-    // Two integer sums per pair (low- and high-nibble sub-blocks), added at the end: vpdpwssd
-    // has a 5-cycle latency, and one chain of 8 per super-block would bound a 1- or 2-row tile.
-    __m256i isum[NR][NT], isum_hi[NR][NT];
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r)
-      #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t) isum[r][t] = isum_hi[r][t] = _mm256_setzero_si256();
+    // Two integer sums per pair (p even / odd), added at the end: vpdpwssd has a 5-cycle latency.
+    // p = 0 and 1 start them with vpmaddwd (the same integers as vpdpwssd into zero).
+    __m512i isum[NR][NT], isum_odd[NR][NT];
 #pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
-        const __m256i q = load32(x[r]->qs + 32 * p);
-        __m256i lo = _mm256_and_si256(q, low4);
-        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+        const __m512i both = _mm512_broadcast_i64x4(load32(x[r]->qs + 32 * p));
+        __m512i q = _mm512_and_si512(_mm512_srlv_epi64(both, nib_shift), low4);  // [2p | 2p+1]
         if constexpr (kFive) {
-          lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(qh[r], 4), bit4));
-          hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(qh[r], 3), bit4));
-          qh[r] = _mm256_srli_epi16(qh[r], 2);
+          // The fifth bits: bit 2p of qh (low half) and 2p+1 (high half) moved to bit 4.
+          const __m512i hb = p < 2 ? _mm512_sllv_epi64(qh[r], _mm512_setr_epi64(4 - 2 * p, 4 - 2 * p, 4 - 2 * p, 4 - 2 * p, 3 - 2 * p, 3 - 2 * p, 3 - 2 * p, 3 - 2 * p))
+                                   : _mm512_srlv_epi64(qh[r], _mm512_setr_epi64(2 * p - 4, 2 * p - 4, 2 * p - 4, 2 * p - 4, 2 * p - 3, 2 * p - 3, 2 * p - 3, 2 * p - 3));
+          q = _mm512_ternarylogic_epi64(q, hb, bit4, 0xF8);  // q | (hb & 0x10)
         }
-        const __m256i s_lo = _mm256_set1_epi32(sc[r][2 * p]);
-        const __m256i s_hi = _mm256_set1_epi32(sc[r][2 * p + 1]);
+        const __m512i s = _mm512_shuffle_epi8(sm[r], scale_ctrl[p]);
         #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
-          const int8_t* at = yb[t]->qs + 64 * p;
-          isum[r][t] = add_scaled_dot(isum[r][t], lo, load32(at), s_lo);
-          isum_hi[r][t] = add_scaled_dot(isum_hi[r][t], hi, load32(at + 32), s_hi);
+          const __m512i act = _mm512_loadu_si512(yb[t]->qs + 64 * p);
+          __m512i& sum = (p & 1) ? isum_odd[r][t] : isum[r][t];
+          const __m512i pairs = _mm512_maddubs_epi16(q, act);
+          sum = p < 2 ? _mm512_madd_epi16(pairs, s) : _mm512_dpwssd_epi32(sum, pairs, s);
         }
       }
     }
@@ -145,7 +182,8 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
     for (int r = 0; r < NR; ++r)
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) {
-        const __m256i sum = _mm256_add_epi32(isum[r][t], isum_hi[r][t]);
+        const __m512i s2 = _mm512_add_epi32(isum[r][t], isum_odd[r][t]);
+        const __m256i sum = _mm256_add_epi32(_mm512_castsi512_si256(s2), _mm512_extracti64x4_epi64(s2, 1));
         acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&f[r][t][0]), _mm256_cvtepi32_ps(sum), acc[r][t]);
       }
   }
