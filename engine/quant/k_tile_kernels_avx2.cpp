@@ -36,7 +36,8 @@ inline __m256i scaled_dot(__m256i q, __m256i a, __m256i scales) {
 // judged it "const" before inlining it and deleted every call (a call to a void const function
 // is dead code), so until 2026-11-22 the K-quant tiles ran with no software prefetch at all.
 template <typename Block, int NR>
-[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes, size_t next_tile) {
+[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes,
+                                                   size_t next_tile) {
   const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
   #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)

@@ -1,12 +1,15 @@
-// AVX-512 VNNI tiles of Q4_K, Q5_K and Q6_K against Q8_K activations (256-bit registers through
-// AVX512VL; built with -mavx512vnni, see engine/CMakeLists.txt). Installed by kernel_table.cpp
-// only when cpu_features().avx512_vnni_kernels; the AVX2 tiles (k_tile_kernels_avx2.cpp) and the
-// scalar twins stay, and tests/engine/quant_tile_test.cpp compares all of them.
+// AVX-512 VNNI tiles of Q4_K, Q5_K and Q6_K against Q8_K activations (Q4_K/Q5_K on 512-bit
+// registers, Q6_K on 256-bit ones through AVX512VL; built with -mavx512vnni, see
+// engine/CMakeLists.txt; -mprefer-vector-width=256 only affects auto-vectorisation). Installed
+// by kernel_table.cpp only when cpu_features().avx512_vnni_kernels; the AVX2 tiles
+// (k_tile_kernels_avx2.cpp) and the scalar twins stay, and tests/engine/quant_tile_test.cpp
+// compares all of them.
 //
 // Same arithmetic as the AVX2 tiles, fewer instructions: there every 32 values cost
 //   maddubs(q, a) -> madd(pairs, sub-block scales) -> add into the int32 sums,
 // here maddubs(q, a) -> vpdpwssd(sums, pairs, scales), which adds the same products into the
-// same int32 lanes in one instruction. Integer sums are exact, so every lane holds the same
+// same int32 lanes in one instruction (Q4_K/Q5_K: 64 values per instruction, the two 256-bit
+// halves added per block, see tile_q45_K). Integer sums are exact, so every lane holds the same
 // integer as in the AVX2 tile; the float steps (mins FMA first, then the scaled sums) are the
 // same in the same order: results are bit-identical to the AVX2 tiles (tested), hence also to
 // the gemm panels, and decode stays consistent with batched prompts whichever kernel runs.
@@ -76,7 +79,8 @@ inline __m512i k4_scale_halves_ctrl(int p) {
 }
 
 template <typename Block, int NR>
-[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes, size_t next_tile) {
+[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes,
+                                                   size_t next_tile) {
   const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
   #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)
@@ -116,6 +120,11 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
   const __m512i bit4 = _mm512_set1_epi8(0x10);
   const __m512i nib_shift = _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4);
   const __m256i min_ctrl = avx2::k4_pair_dup_ctrl(true);
+  // Q5_K: shifts taking bit 2p of qh to bit 4 in the low half, bit 2p+1 in the high half.
+  [[maybe_unused]] const __m512i qh_left[2] = {_mm512_setr_epi64(4, 4, 4, 4, 3, 3, 3, 3),
+                                               _mm512_setr_epi64(2, 2, 2, 2, 1, 1, 1, 1)};
+  [[maybe_unused]] const __m512i qh_right[2] = {_mm512_setr_epi64(0, 0, 0, 0, 1, 1, 1, 1),
+                                                _mm512_setr_epi64(2, 2, 2, 2, 3, 3, 3, 3)};
   __m512i scale_ctrl[4];
   #pragma GCC unroll 4
   for (int p = 0; p < 4; ++p) scale_ctrl[p] = k4_scale_halves_ctrl(p);
@@ -124,69 +133,88 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
   for (auto& row : acc)
     #pragma GCC unroll 4
     for (auto& v : row) v = _mm256_setzero_ps();
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    const WB* x[NR];
-    __m512i sm[NR];
-    [[maybe_unused]] __m512i qh[NR];
-    const BlockQ8K* yb[NT];
-    alignas(16) float f[NR][NT][4];   // d * d_a, dmin * d_a
+  // KB super-blocks b .. b+KB-1 of the NR rows: "units" u = kb * NR + r. Their integer work is
+  // independent; the float steps go per (row, token) in block order, as always.
+  const auto blocks = [&]<int KB>(int64_t b) {
+    constexpr int U = KB * NR;
+    const WB* x[U];
+    __m512i sm[U];
+    [[maybe_unused]] __m512i qh[U];
+    const BlockQ8K* yb[KB][NT];
+    alignas(16) float f[U][NT][4];   // d * d_a, dmin * d_a
+    __m256i msum[U][NT];
     #pragma GCC unroll 4
-    for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
-    prefetch_blocks<WB, NR>(w, ws, b, row_bytes, next_tile);
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
-      sm[r] = unpack_scales_mins_k4_x4(x[r]->scales);
-      if constexpr (kFive) qh[r] = _mm512_broadcast_i64x4(load32(x[r]->qh));
-      const __m256i mins = _mm256_shuffle_epi8(_mm512_castsi512_si256(sm[r]), min_ctrl);
-      // [d, dmin, -, -] (the other two lanes are scale bytes, unused)
-      const __m128 d_dmin = _mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&x[r]->d)));
+    for (int kb = 0; kb < KB; ++kb) {
       #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t) _mm_store_ps(f[r][t], _mm_mul_ps(d_dmin, _mm_set1_ps(yb[t]->d)));
-      // Keep the compiler from taking the products back out of the register they were stored
-      // from (shuffle-port extracts): they are meant to be read as broadcast loads.
-      asm("" : "+m"(f[r]));
+      for (int t = 0; t < NT; ++t)
+        yb[kb][t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b + kb;
+      prefetch_blocks<WB, NR>(w, ws, b + kb, row_bytes, next_tile);
+    }
+    #pragma GCC unroll 8
+    for (int u = 0; u < U; ++u) {
+      const int r = u % NR, kb = u / NR;
+      x[u] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b + kb;
+      sm[u] = unpack_scales_mins_k4_x4(x[u]->scales);
+      if constexpr (kFive) qh[u] = _mm512_broadcast_i64x4(load32(x[u]->qh));
+      const __m256i mins = _mm256_shuffle_epi8(_mm512_castsi512_si256(sm[u]), min_ctrl);
+      // [d, dmin, -, -] (the other two lanes are scale bytes, unused)
+      const __m128 d_dmin = _mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&x[u]->d)));
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) {
-        const __m256i msum = _mm256_madd_epi16(mins, load32(yb[t]->bsums));
-        // -(dmin * d_a) * msum + acc: the AVX2 tile's fma(-dmin * d_a, msum, acc), same rounding
-        acc[r][t] = _mm256_fnmadd_ps(_mm256_broadcast_ss(&f[r][t][1]), _mm256_cvtepi32_ps(msum), acc[r][t]);
+        _mm_store_ps(f[u][t], _mm_mul_ps(d_dmin, _mm_set1_ps(yb[kb][t]->d)));
+        msum[u][t] = _mm256_madd_epi16(mins, load32(yb[kb][t]->bsums));
       }
+      // Keep the compiler from taking the products back out of the register they were stored
+      // from (shuffle-port extracts): they are meant to be read as broadcast loads.
+      asm("" : "+m"(f[u]));
     }
     // Two integer sums per pair (p even / odd), added at the end: vpdpwssd has a 5-cycle latency.
     // p = 0 and 1 start them with vpmaddwd (the same integers as vpdpwssd into zero).
-    __m512i isum[NR][NT], isum_odd[NR][NT];
+    __m512i isum[U][NT], isum_odd[U][NT];
 #pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {
-      #pragma GCC unroll 4
-      for (int r = 0; r < NR; ++r) {
-        const __m512i both = _mm512_broadcast_i64x4(load32(x[r]->qs + 32 * p));
+      #pragma GCC unroll 8
+      for (int u = 0; u < U; ++u) {
+        const int kb = u / NR;
+        const __m512i both = _mm512_broadcast_i64x4(load32(x[u]->qs + 32 * p));
         __m512i q = _mm512_and_si512(_mm512_srlv_epi64(both, nib_shift), low4);  // [2p | 2p+1]
         if constexpr (kFive) {
           // The fifth bits: bit 2p of qh (low half) and 2p+1 (high half) moved to bit 4.
-          const __m512i hb = p < 2 ? _mm512_sllv_epi64(qh[r], _mm512_setr_epi64(4 - 2 * p, 4 - 2 * p, 4 - 2 * p, 4 - 2 * p, 3 - 2 * p, 3 - 2 * p, 3 - 2 * p, 3 - 2 * p))
-                                   : _mm512_srlv_epi64(qh[r], _mm512_setr_epi64(2 * p - 4, 2 * p - 4, 2 * p - 4, 2 * p - 4, 2 * p - 3, 2 * p - 3, 2 * p - 3, 2 * p - 3));
+          // Shifts of at most 4 within 64-bit lanes: bit 4 of a byte comes from the same byte.
+          const __m512i hb = p < 2 ? _mm512_sllv_epi64(qh[u], qh_left[p]) : _mm512_srlv_epi64(qh[u], qh_right[p - 2]);
           q = _mm512_ternarylogic_epi64(q, hb, bit4, 0xF8);  // q | (hb & 0x10)
         }
-        const __m512i s = _mm512_shuffle_epi8(sm[r], scale_ctrl[p]);
+        const __m512i s = _mm512_shuffle_epi8(sm[u], scale_ctrl[p]);
         #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
-          const __m512i act = _mm512_loadu_si512(yb[t]->qs + 64 * p);
-          __m512i& sum = (p & 1) ? isum_odd[r][t] : isum[r][t];
+          const __m512i act = _mm512_loadu_si512(yb[kb][t]->qs + 64 * p);
+          __m512i& sum = (p & 1) ? isum_odd[u][t] : isum[u][t];
           const __m512i pairs = _mm512_maddubs_epi16(q, act);
           sum = p < 2 ? _mm512_madd_epi16(pairs, s) : _mm512_dpwssd_epi32(sum, pairs, s);
         }
       }
     }
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r)
+    // Per (row, token), block by block: -(dmin * d_a) * msum + acc (the AVX2 tile's
+    // fma(-dmin * d_a, msum, acc), same rounding), then (d * d_a) * sums + acc.
+    #pragma GCC unroll 8
+    for (int u = 0; u < U; ++u)
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) {
-        const __m512i s2 = _mm512_add_epi32(isum[r][t], isum_odd[r][t]);
+        __m256& c = acc[u % NR][t];
+        c = _mm256_fnmadd_ps(_mm256_broadcast_ss(&f[u][t][1]), _mm256_cvtepi32_ps(msum[u][t]), c);
+        const __m512i s2 = _mm512_add_epi32(isum[u][t], isum_odd[u][t]);
         const __m256i sum = _mm256_add_epi32(_mm512_castsi512_si256(s2), _mm512_extracti64x4_epi64(s2, 1));
-        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&f[r][t][0]), _mm256_cvtepi32_ps(sum), acc[r][t]);
+        c = _mm256_fmadd_ps(_mm256_broadcast_ss(&f[u][t][0]), _mm256_cvtepi32_ps(sum), c);
       }
-  }
+  };
+  // A 1-row tile (decode) takes two blocks per iteration: one block's chain (unpack -> scales ->
+  // vpdpwssd -> halves -> convert -> FMA, ~35 cycles) is longer than its throughput cost, and two
+  // independent blocks in program order let them overlap (tiles of 2+ rows already have that).
+  constexpr int kBlocksPerStep = NR == 1 ? 2 : 1;
+  const int64_t nb = n / kQK_K;
+  int64_t b = 0;
+  for (; b + kBlocksPerStep <= nb; b += kBlocksPerStep) blocks.template operator()<kBlocksPerStep>(b);
+  for (; b < nb; ++b) blocks.template operator()<1>(b);
   store<NR, NT>(acc, y, ys);
 }
 
