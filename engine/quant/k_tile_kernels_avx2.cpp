@@ -32,9 +32,10 @@ inline __m256i scaled_dot(__m256i q, __m256i a, __m256i scales) {
 
 // The cache lines of the block kPrefetch bytes after super-block b of each row of the tile
 // (continuing into the caller's next tile past the rows' end: avx2::row_stream_offset).
-// always_inline must stay: as an ordinary inline function made of nothing but prefetches, GCC 12
-// judged it "const" before inlining it and deleted every call (a call to a void const function
-// is dead code), so until 2026-11-22 the K-quant tiles ran with no software prefetch at all.
+// _mm_prefetch directly and always_inline: written with avx2::prefetch and plain inline, GCC 12
+// compiled every call of this to nothing (apparently it takes a function whose only effect is a
+// prefetch for const and drops the call as dead): the K-quant tiles had no software prefetch until 2026-11-22.
+// Check with objdump (prefetcht0) after touching this.
 template <typename Block, int NR>
 [[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes,
                                                    size_t next_tile) {
@@ -42,7 +43,8 @@ template <typename Block, int NR>
   #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)
     #pragma GCC unroll 4
-    for (size_t off = 0; off < sizeof(Block); off += 64) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf + off);
+    for (size_t off = 0; off < sizeof(Block); off += 64)
+      _mm_prefetch(reinterpret_cast<const char*>(w + static_cast<size_t>(r) * ws + pf + off), _MM_HINT_T0);
 }
 
 template <int NR, int NT>

@@ -1,15 +1,14 @@
-// AVX-512 VNNI tiles of Q4_K, Q5_K and Q6_K against Q8_K activations (Q4_K/Q5_K on 512-bit
-// registers, Q6_K on 256-bit ones through AVX512VL; built with -mavx512vnni, see
-// engine/CMakeLists.txt; -mprefer-vector-width=256 only affects auto-vectorisation). Installed
-// by kernel_table.cpp only when cpu_features().avx512_vnni_kernels; the AVX2 tiles
-// (k_tile_kernels_avx2.cpp) and the scalar twins stay, and tests/engine/quant_tile_test.cpp
-// compares all of them.
+// AVX-512 VNNI tiles of Q4_K and Q5_K against Q8_K activations (512-bit registers; built with
+// -mavx512vnni, see engine/CMakeLists.txt; -mprefer-vector-width=256 only affects
+// auto-vectorisation; Q6_K: q6k_tile_kernels_avx512.cpp). Installed by kernel_table.cpp only when
+// cpu_features().avx512_vnni_kernels; the AVX2 tiles (k_tile_kernels_avx2.cpp) and the scalar
+// twins stay, and tests/engine/quant_tile_test.cpp compares all of them.
 //
 // Same arithmetic as the AVX2 tiles, fewer instructions: there every 32 values cost
 //   maddubs(q, a) -> madd(pairs, sub-block scales) -> add into the int32 sums,
 // here maddubs(q, a) -> vpdpwssd(sums, pairs, scales), which adds the same products into the
-// same int32 lanes in one instruction (Q4_K/Q5_K: 64 values per instruction, the two 256-bit
-// halves added per block, see tile_q45_K). Integer sums are exact, so every lane holds the same
+// same int32 lanes in one instruction (64 values per instruction here, the two 256-bit halves
+// added per block, see tile_q45_K). Integer sums are exact, so every lane holds the same
 // integer as in the AVX2 tile; the float steps (mins FMA first, then the scaled sums) are the
 // same in the same order: results are bit-identical to the AVX2 tiles (tested), hence also to
 // the gemm panels, and decode stays consistent with batched prompts whichever kernel runs.
@@ -25,6 +24,7 @@
 #include "engine/quant/avx2_helpers.h"
 #include "engine/quant/k_quants.h"
 #include "engine/quant/k_quants_avx2_common.h"
+#include "engine/quant/k_tile_avx512_common.h"
 #include "engine/quant/tile_kernels.h"
 
 #if !defined(__AVX512VNNI__) || !defined(__AVX512VL__)
@@ -40,16 +40,6 @@
 namespace pw::quant {
 namespace {
 
-constexpr int kPrefetch = 512;
-
-inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
-
-// sums + scales . maddubs(q, a), pairwise: the AVX2 tiles' add(sums, madd(maddubs(q, a), scales)).
-inline __m256i add_scaled_dot(__m256i sums, __m256i q, __m256i a, __m256i scales) {
-  return _mm256_dpwssd_epi32(sums, _mm256_maddubs_epi16(q, a), scales);
-}
-
-// always_inline must stay (see k_tile_kernels_avx2.cpp: otherwise GCC deletes the calls).
 // unpack_scales_mins_k4_x2's 16 bytes in all four 128-bit lanes of a zmm, from two broadcast
 // loads (no shuffle-port instruction). Reads 12 bytes at `packed`.
 inline __m512i unpack_scales_mins_k4_x4(const uint8_t* packed) {
@@ -76,24 +66,6 @@ inline __m512i k4_scale_halves_ctrl(int p) {
   };
   const __m256i lo = _mm256_set1_epi32(pair(2 * p)), hi = _mm256_set1_epi32(pair(2 * p + 1));
   return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-}
-
-template <typename Block, int NR>
-[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes,
-                                                   size_t next_tile) {
-  const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
-  #pragma GCC unroll 4
-  for (int r = 0; r < NR; ++r)
-    #pragma GCC unroll 4
-    for (size_t off = 0; off < sizeof(Block); off += 64) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf + off);
-}
-
-template <int NR, int NT>
-inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
-  #pragma GCC unroll 4
-  for (int t = 0; t < NT; ++t)
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = avx2::hsum_ps(acc[r][t]);
 }
 
 // Q4_K (kFive = false) and Q5_K (kFive = true): 8 sub-blocks of 32 values; per 64 values the
@@ -218,87 +190,11 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
   store<NR, NT>(acc, y, ys);
 }
 
-// Q6_K: 16 sub-blocks of 16 values, signed 8-bit scales, codes 0..63 with a -32 offset that
-// goes into the integer sums as -32 * sum_j scale_j * bsum_j (as in the AVX2 tile).
-template <int NR, int NT>
-void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
-  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K), next_tile = NR * ws;
-  const __m256i low4 = _mm256_set1_epi8(0x0F);
-  const __m256i bits45 = _mm256_set1_epi8(0x30);
-  const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);
-  const __m256i ctrl2 = avx2::pair_ctrl(2), ctrl3 = avx2::pair_ctrl(3);
-  __m256 acc[NR][NT];
-  #pragma GCC unroll 4
-  for (auto& row : acc)
-    #pragma GCC unroll 4
-    for (auto& v : row) v = _mm256_setzero_ps();
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    const BlockQ6K* x[NR];
-    __m256i sc16[NR];
-    prefetch_blocks<BlockQ6K, NR>(w, ws, b, row_bytes, next_tile);
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
-      sc16[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
-    }
-    const BlockQ8K* yb[NT];
-    #pragma GCC unroll 4
-    for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
-    __m256i isum[NR][NT];
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r)
-      #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t)
-        isum[r][t] = _mm256_sub_epi32(_mm256_setzero_si256(),
-                                      _mm256_slli_epi32(_mm256_madd_epi16(sc16[r], load32(yb[t]->bsums)), 5));
-#pragma GCC unroll 2
-    for (int h = 0; h < 2; ++h) {
-      #pragma GCC unroll 4
-      for (int r = 0; r < NR; ++r) {
-        const __m256i sc = h == 0 ? avx2::dup_lane0(sc16[r]) : avx2::dup_lane1(sc16[r]);
-        const __m256i ql0 = load32(x[r]->ql + 64 * h);
-        const __m256i ql1 = load32(x[r]->ql + 64 * h + 32);
-        const __m256i qh = load32(x[r]->qh + 32 * h);
-        // (ql nibble) | (qh bits & 0x30): the or and the second and in one vpternlogd (A | B & C).
-        const auto merge = [&](__m256i nib, __m256i high) {
-          return _mm256_ternarylogic_epi32(_mm256_and_si256(nib, low4), high, bits45, 0xF8);
-        };
-        const __m256i q0 = merge(ql0, _mm256_slli_epi16(qh, 4));
-        const __m256i q1 = merge(ql1, _mm256_slli_epi16(qh, 2));
-        const __m256i q2 = merge(_mm256_srli_epi16(ql0, 4), qh);
-        const __m256i q3 = merge(_mm256_srli_epi16(ql1, 4), _mm256_srli_epi16(qh, 2));
-        const __m256i s0 = _mm256_shuffle_epi8(sc, ctrl0), s1 = _mm256_shuffle_epi8(sc, ctrl1);
-        const __m256i s2 = _mm256_shuffle_epi8(sc, ctrl2), s3 = _mm256_shuffle_epi8(sc, ctrl3);
-        #pragma GCC unroll 4
-        for (int t = 0; t < NT; ++t) {
-          const int8_t* ah = yb[t]->qs + 128 * h;
-          // Two chains (see tile_q45_K), joined before the next half.
-          const __m256i s01 = add_scaled_dot(add_scaled_dot(isum[r][t], q0, load32(ah), s0), q1, load32(ah + 32), s1);
-          const __m256i s2x = _mm256_madd_epi16(_mm256_maddubs_epi16(q2, load32(ah + 64)), s2);
-          const __m256i s23 = add_scaled_dot(s2x, q3, load32(ah + 96), s3);
-          isum[r][t] = _mm256_add_epi32(s01, s23);
-        }
-      }
-    }
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      const float d = _cvtsh_ss(x[r]->d);
-      #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t)
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
-    }
-  }
-  store<NR, NT>(acc, y, ys);
-}
-
-enum class Kind { Q4K, Q5K, Q6K };
+enum class Kind { Q4K, Q5K };
 
 template <Kind K, int NR, int NT>
 void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
-  if constexpr (K == Kind::Q6K)
-    tile_q6_K<NR, NT>(n, w, ws, a, as, y, ys);
-  else
-    tile_q45_K<K == Kind::Q5K, NR, NT>(n, w, ws, a, as, y, ys);
+  tile_q45_K<K == Kind::Q5K, NR, NT>(n, w, ws, a, as, y, ys);
 }
 
 template <Kind K>
@@ -317,10 +213,6 @@ void vec_dot_tile_q4_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, 
 void vec_dot_tile_q5_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                    float* y, size_t ys) {
   tile_any<Kind::Q5K>(n, w, ws, nr, a, as, nt, y, ys);
-}
-void vec_dot_tile_q6_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
-                                   float* y, size_t ys) {
-  tile_any<Kind::Q6K>(n, w, ws, nr, a, as, nt, y, ys);
 }
 
 }  // namespace pw::quant
