@@ -143,6 +143,11 @@ int64_t matvec_chunk_rows(int64_t rows, int threads) {
 // 18-34 bytes, latency-bound (Q4_0 8.9 and Q8_0 7.5-8.2 tokens per CPU-s with 1-row tiles
 // against 10.9-11.7 and 10.3-10.4 with 4). Batched products always use kTileRows: there a
 // weight block is reused for several tokens.
+// Caveat (2026-11-22, session 5): the K-quant figures above were taken while the K tiles had no
+// software prefetch at all (GCC deleted prefetch_blocks, see k_tile_kernels_avx2.cpp). With it
+// working, 1- and 4-row tiles measured alike on a loaded machine (same command, -n 32, gen
+// tokens per CPU-s, two alternating rounds: 15.8 / 17.2 with 1 row, 17.8 / 17.2 with 4; main
+// 15.0 / 15.1). Re-measure on a quiet machine before changing it; Q6_K shares this setting.
 int64_t decode_tile_rows(const TypeKernels& wk) {
   return type_info(wk.type).block_size >= 256 ? 1 : quant::kTileRows;
 }

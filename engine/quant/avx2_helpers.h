@@ -85,7 +85,11 @@ inline size_t row_stream_offset(size_t pos, size_t row_bytes, size_t next_tile) 
   return pos < row_bytes ? pos : pos + (next_tile - row_bytes);
 }
 
-inline void prefetch(const uint8_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
+// always_inline: a function whose only effect is a prefetch counts as "const" for GCC, and calls
+// to it that are not inlined first are deleted (see k_tile_kernels_avx2.cpp prefetch_blocks).
+[[gnu::always_inline]] inline void prefetch(const uint8_t* p) {
+  _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
+}
 
 // Sum over pairs-of-pairs of unsigned x (0..255) times signed y: 8 int32 lanes, lane k holding
 // x[4k..4k+3] . y[4k..4k+3]. Exact as long as every adjacent pair product sum fits int16

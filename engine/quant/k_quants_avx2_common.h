@@ -70,6 +70,45 @@ inline __m128i unpack_scales_mins_k4_vec(const uint8_t* packed) {
   return _mm_or_si128(lo, hi);
 }
 
+// Q4_K/Q5_K scales and mins for the decode tiles, with no shuffle-port instruction: the 12
+// packed bytes come in through two broadcast loads (plain loads), and the result is the same 16
+// bytes in both 128-bit lanes, so an in-lane pshufb can pick any scale or min for either lane.
+// Byte layout of each lane (NOT unpack_scales_mins_k4_vec's):
+//   [scales 0..3 | mins 0..3 | scales 4..7 | mins 4..7]   (6-bit values, one per byte)
+// k_scale_byte / k_min_byte give the positions. Reads 12 bytes at `packed`.
+inline constexpr int k_scale_byte(int j) { return j < 4 ? j : j + 4; }
+inline constexpr int k_min_byte(int j) { return j < 4 ? j + 4 : j + 8; }
+
+inline __m256i unpack_scales_mins_k4_x2(const uint8_t* packed) {
+  uint64_t w01;
+  uint32_t w2;
+  std::memcpy(&w01, packed, 8);
+  std::memcpy(&w2, packed + 8, 4);
+  const __m256i bq = _mm256_set1_epi64x(static_cast<long long>(w01));  // [w0 w1 w0 w1] per lane
+  const __m256i bd = _mm256_set1_epi32(static_cast<int>(w2));          // [w2 w2 w2 w2]
+  // [w0, w1, w2, w2 >> 4] & [3F, 3F, 0F, 0F]: the low bits of scales 0..3, mins 0..3, 4..7
+  const __m256i a = _mm256_srlv_epi32(_mm256_blend_epi32(bq, bd, 0xCC), _mm256_setr_epi32(0, 0, 0, 4, 0, 0, 0, 4));
+  const __m256i lo = _mm256_and_si256(
+      a, _mm256_setr_epi32(0x3F3F3F3F, 0x3F3F3F3F, 0x0F0F0F0F, 0x0F0F0F0F, 0x3F3F3F3F, 0x3F3F3F3F, 0x0F0F0F0F,
+                           0x0F0F0F0F));
+  // [-, -, w0 >> 2, w1 >> 2] & 30: the top two bits of scales / mins 4..7
+  const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(bq, 2),
+                                      _mm256_setr_epi32(0, 0, 0x30303030, 0x30303030, 0, 0, 0x30303030, 0x30303030));
+  return _mm256_or_si256(lo, hi);
+}
+
+// pshufb controls for unpack_scales_mins_k4_x2's result: 8 int32 lanes, lane j holding the int16
+// pair (v_j, v_j) with v the scales (mins = false) or the mins. madd against 16 int16 bsums
+// gives m_j * (bsum_2j + bsum_2j+1) in lane j; a scale lane is what vpmaddwd / vpdpwssd need to
+// multiply int16 pairs of sub-block j by s_j.
+inline __m256i k4_pair_dup_ctrl(bool mins) {
+  const auto lane = [mins](int j) {  // bytes [v_j, zero, v_j, zero] of int32 lane j
+    const uint32_t src = static_cast<uint32_t>(mins ? k_min_byte(j) : k_scale_byte(j));
+    return static_cast<int>(src | 0x8000u | (src << 16) | 0x80000000u);
+  };
+  return _mm256_setr_epi32(lane(0), lane(1), lane(2), lane(3), lane(4), lane(5), lane(6), lane(7));
+}
+
 // Q3_K: 12 packed bytes -> 16 int8 scales with the +32 bias removed.
 // Same bit positions as unpack_scales_q3_K, done on 32-bit words.
 inline __m128i unpack_scales_q3_K_sse(const uint8_t* packed) {

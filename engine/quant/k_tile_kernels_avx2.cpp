@@ -11,6 +11,7 @@
 // the tile; activation loads once per token for all rows (they come from L1 anyway).
 #include <immintrin.h>
 
+#include <cstddef>
 #include <type_traits>
 
 #include "engine/quant/k_quants.h"
@@ -55,14 +56,19 @@ inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
 }
 
 // Q4_K (kFive = false) and Q5_K (kFive = true).
+// Per block and row only two pshufb go through the shuffle port: scales and mins are unpacked
+// from two broadcast loads (avx2::unpack_scales_mins_k4_x2), the (s_j, s_j) int16 pairs stored to
+// the stack once and read by the sub-block loop as broadcast loads (plain loads; 8 pshufb per
+// block before), d and dmin converted together by one vcvtph2ps from memory and multiplied by
+// the activation's d in one vmulps, the two products read by the FMAs as broadcast loads.
 template <bool kFive, int NR, int NT>
 void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
+  static_assert(offsetof(WB, dmin) == offsetof(WB, d) + 2, "d and dmin are converted with one load");
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB), next_tile = NR * ws;
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bit4 = _mm256_set1_epi8(0x10);
-  // Bytes 8..15 (the mins) each twice: one int16 per 16-value group of activations.
-  const __m128i dup_mins = _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+  const __m256i scale_ctrl = avx2::k4_pair_dup_ctrl(false), min_ctrl = avx2::k4_pair_dup_ctrl(true);
   __m256 acc[NR][NT];
   #pragma GCC unroll 4
   for (auto& row : acc)
@@ -70,26 +76,34 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
     for (auto& v : row) v = _mm256_setzero_ps();
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const WB* x[NR];
-    __m256i scales[NR];
     [[maybe_unused]] __m256i qh[NR];
     const BlockQ8K* yb[NT];
+    alignas(32) int32_t sc[NR][8];   // (s_j, s_j) int16 pairs, j = sub-block
+    alignas(16) float f[NR][NT][4];  // d * d_a, dmin * d_a
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
     prefetch_blocks<WB, NR>(w, ws, b, row_bytes, next_tile);
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
-      const __m128i sc_mn = avx2::unpack_scales_mins_k4_vec(x[r]->scales);
-      scales[r] = avx2::dup_lane0(_mm256_cvtepu8_epi16(sc_mn));
+      const __m256i sm = avx2::unpack_scales_mins_k4_x2(x[r]->scales);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(sc[r]), _mm256_shuffle_epi8(sm, scale_ctrl));
       if constexpr (kFive) qh[r] = load32(x[r]->qh);
       // The mins term first, so its registers are free for the sub-block loop (with 4 rows the
       // mins, scales, sums and accumulators did not all fit in 16 registers).
-      const __m256i mins = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(sc_mn, dup_mins));
-      const float dmin = _cvtsh_ss(x[r]->dmin);
+      const __m256i mins = _mm256_shuffle_epi8(sm, min_ctrl);  // (m_j, m_j) int16 pairs
+      // [d, dmin, -, -] (the other two lanes are scale bytes, unused)
+      const __m128 d_dmin = _mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&x[r]->d)));
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) _mm_store_ps(f[r][t], _mm_mul_ps(d_dmin, _mm_set1_ps(yb[t]->d)));
+      // Keep the compiler from taking the products and scales back out of the registers they were
+      // stored from (shuffle-port extracts): they are meant to be read as broadcast loads.
+      asm("" : "+m"(f[r]), "+m"(sc[r]));
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t) {
         const __m256i msum = _mm256_madd_epi16(mins, load32(yb[t]->bsums));
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(-dmin * yb[t]->d), _mm256_cvtepi32_ps(msum), acc[r][t]);
+        // -(dmin * d_a) * msum + acc: fma(-dmin * d_a, msum, acc) exactly (negation is exact)
+        acc[r][t] = _mm256_fnmadd_ps(_mm256_broadcast_ss(&f[r][t][1]), _mm256_cvtepi32_ps(msum), acc[r][t]);
       }
     }
     __m256i isum[NR][NT];
@@ -109,8 +123,8 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
           hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(qh[r], 3), bit4));
           qh[r] = _mm256_srli_epi16(qh[r], 2);
         }
-        const __m256i s_lo = avx2::broadcast_scale(scales[r], 2 * p);
-        const __m256i s_hi = avx2::broadcast_scale(scales[r], 2 * p + 1);
+        const __m256i s_lo = _mm256_set1_epi32(sc[r][2 * p]);
+        const __m256i s_hi = _mm256_set1_epi32(sc[r][2 * p + 1]);
         #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
           const int8_t* at = yb[t]->qs + 64 * p;
@@ -120,12 +134,10 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
       }
     }
     #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      const float d = _cvtsh_ss(x[r]->d);
+    for (int r = 0; r < NR; ++r)
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t)
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
-    }
+        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&f[r][t][0]), _mm256_cvtepi32_ps(isum[r][t]), acc[r][t]);
   }
   store<NR, NT>(acc, y, ys);
 }
