@@ -13,10 +13,12 @@
 // already converted to F32 (F16 -> F32 is exact). The scalar and AVX2 twins give the same
 // bits (tested), because they follow the same order of operations:
 // - scores: 8 lanes, lane l accumulates fma(q[8b+l], k[8b+l], acc) over blocks b (zero-padded
-//   past dk), then ((l0+l4)+(l1+l5)) + ((l2+l6)+(l3+l7)).
+//   past dk), then ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)) (what AVX2's horizontal adds give
+//   for eight dot products at once).
 // - softmax: soft-cap tanh(x/cap)*cap first (cap > 0), then x*scale, exp(x - max) with
 //   softmax_exp (softmax_kernels.h, < 3e-7 relative), sum in double over 8 lanes (full blocks
-//   of 8; the tail summed in order after them) reduced as the scores, p = e * float(1/sum),
+//   of 8; the tail summed in order after them) reduced as ((l0+l4)+(l1+l5)) + ((l2+l6)+(l3+l7))
+//   plus the tail, p = e * float(1/sum),
 //   then rounded to F16 when round_f16 (F16 cache: what ggml's F16 mul_mat sees).
 // - weighted sum: out[d] = fma(p_j, v_j[d], out[d]) for j ascending from out = 0.
 // What must not change without changing every twin: those orders.
@@ -60,8 +62,9 @@ const AttentionKernels& attention_kernels();
 
 // Parts the twins share (attention_kernels.cpp).
 namespace attn_detail {
-// ((l0+l4)+(l1+l5)) + ((l2+l6)+(l3+l7)): the lane reduction of the scores.
-inline float reduce8(const float* l) { return ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7])); }
+// ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)): the lane reduction of the scores.
+inline float reduce8(const float* l) { return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])); }
+// ((l0+l4)+(l1+l5)) + ((l2+l6)+(l3+l7)): the lane reduction of the softmax sum (doubles).
 inline double reduce8(const double* l) {
   return ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]));
 }

@@ -40,67 +40,68 @@ __m256 load_tail(const uint8_t* row, int i, int r) {
   }
 }
 
-// ((l0+l4)+(l1+l5)) + ((l2+l6)+(l3+l7)), as attn_detail::reduce8.
+// ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)) of one vector, as attn_detail::reduce8.
 float reduce8(__m256 v) {
-  __m128 u = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  u = _mm_hadd_ps(u, u);
-  u = _mm_hadd_ps(u, u);
-  return _mm_cvtss_f32(u);
+  const __m256 t = _mm256_hadd_ps(v, v);  // 01 23 01 23 | 45 67 45 67
+  const __m256 u = _mm256_hadd_ps(t, t);  // (01)+(23) ... | (45)+(67) ...
+  return _mm_cvtss_f32(_mm_add_ss(_mm256_castps256_ps128(u), _mm256_extractf128_ps(u, 1)));
+}
+
+// The same reduction of eight vectors at once: lane k of the result is reduce8(v[k]).
+__m256 reduce8x8(const __m256* v) {
+  const __m256 t0 = _mm256_hadd_ps(v[0], v[1]), t1 = _mm256_hadd_ps(v[2], v[3]);
+  const __m256 t2 = _mm256_hadd_ps(v[4], v[5]), t3 = _mm256_hadd_ps(v[6], v[7]);
+  const __m256 u0 = _mm256_hadd_ps(t0, t1);  // v0..v3: (01)+(23) | (45)+(67)
+  const __m256 u1 = _mm256_hadd_ps(t2, t3);  // v4..v7
+  return _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20), _mm256_permute2f128_ps(u0, u1, 0x31));
+}
+
+// Scores of H heads x J positions (H * J <= 8 accumulators, reduced together) from row j.
+template <int H, int J, bool F16>
+void scores_tile(const float* q, int dk, const float (*qt)[8], KvRows k, int j, float* s, size_t s_stride) {
+  const int full = dk / 8 * 8;
+  const uint8_t* rows[J];
+  for (int jj = 0; jj < J; ++jj) rows[jj] = k.row(j + jj);
+  __m256 acc[8];
+  for (int a = 0; a < 8; ++a) acc[a] = _mm256_setzero_ps();
+  for (int i = 0; i < full; i += 8) {
+    __m256 kv[J];
+    for (int jj = 0; jj < J; ++jj) kv[jj] = load8<F16>(rows[jj], i);
+    for (int h = 0; h < H; ++h) {
+      const __m256 qv = _mm256_loadu_ps(q + static_cast<size_t>(h) * static_cast<size_t>(dk) + i);
+      for (int jj = 0; jj < J; ++jj) acc[h * J + jj] = _mm256_fmadd_ps(qv, kv[jj], acc[h * J + jj]);
+    }
+  }
+  if (full < dk) {
+    __m256 kv[J];
+    for (int jj = 0; jj < J; ++jj) kv[jj] = load_tail<F16>(rows[jj], full, dk - full);
+    for (int h = 0; h < H; ++h) {
+      const __m256 qv = _mm256_load_ps(qt[h]);
+      for (int jj = 0; jj < J; ++jj) acc[h * J + jj] = _mm256_fmadd_ps(qv, kv[jj], acc[h * J + jj]);
+    }
+  }
+  if constexpr (H * J == 1) {
+    s[j] = reduce8(acc[0]);
+  } else {
+    alignas(32) float r[8];
+    _mm256_store_ps(r, reduce8x8(acc));
+    for (int h = 0; h < H; ++h)
+      for (int jj = 0; jj < J; ++jj) s[static_cast<size_t>(h) * s_stride + static_cast<size_t>(j + jj)] = r[h * J + jj];
+  }
 }
 
 template <int H, bool F16>
 void scores_heads(const float* q, int dk, KvRows k, int n, float* s, size_t s_stride) {
+  constexpr int J = H == 1 ? 8 : H == 2 ? 4 : 2;
   const int full = dk / 8 * 8;
-  const int r = dk - full;
   // q's zero-padded tail block, per head.
   alignas(32) float qt[H][8] = {};
   for (int h = 0; h < H; ++h)
-    for (int l = 0; l < r; ++l) qt[h][l] = q[static_cast<size_t>(h) * static_cast<size_t>(dk) + static_cast<size_t>(full + l)];
-  const auto qh = [&](int h, int i) { return _mm256_loadu_ps(q + static_cast<size_t>(h) * static_cast<size_t>(dk) + i); };
+    for (int l = 0; l < dk - full; ++l)
+      qt[h][l] = q[static_cast<size_t>(h) * static_cast<size_t>(dk) + static_cast<size_t>(full + l)];
   int j = 0;
-  for (; j + 2 <= n; j += 2) {
-    const uint8_t* r0 = k.row(j);
-    const uint8_t* r1 = k.row(j + 1);
-    __m256 a0[H], a1[H];
-    for (int h = 0; h < H; ++h) a0[h] = a1[h] = _mm256_setzero_ps();
-    for (int i = 0; i < full; i += 8) {
-      const __m256 k0 = load8<F16>(r0, i);
-      const __m256 k1 = load8<F16>(r1, i);
-      for (int h = 0; h < H; ++h) {
-        const __m256 qv = qh(h, i);
-        a0[h] = _mm256_fmadd_ps(qv, k0, a0[h]);
-        a1[h] = _mm256_fmadd_ps(qv, k1, a1[h]);
-      }
-    }
-    if (r) {
-      const __m256 k0 = load_tail<F16>(r0, full, r);
-      const __m256 k1 = load_tail<F16>(r1, full, r);
-      for (int h = 0; h < H; ++h) {
-        const __m256 qv = _mm256_load_ps(qt[h]);
-        a0[h] = _mm256_fmadd_ps(qv, k0, a0[h]);
-        a1[h] = _mm256_fmadd_ps(qv, k1, a1[h]);
-      }
-    }
-    for (int h = 0; h < H; ++h) {
-      float* sh = s + static_cast<size_t>(h) * s_stride + static_cast<size_t>(j);
-      sh[0] = reduce8(a0[h]);
-      sh[1] = reduce8(a1[h]);
-    }
-  }
-  for (; j < n; ++j) {
-    const uint8_t* r0 = k.row(j);
-    __m256 a0[H];
-    for (int h = 0; h < H; ++h) a0[h] = _mm256_setzero_ps();
-    for (int i = 0; i < full; i += 8) {
-      const __m256 k0 = load8<F16>(r0, i);
-      for (int h = 0; h < H; ++h) a0[h] = _mm256_fmadd_ps(qh(h, i), k0, a0[h]);
-    }
-    if (r) {
-      const __m256 k0 = load_tail<F16>(r0, full, r);
-      for (int h = 0; h < H; ++h) a0[h] = _mm256_fmadd_ps(_mm256_load_ps(qt[h]), k0, a0[h]);
-    }
-    for (int h = 0; h < H; ++h) s[static_cast<size_t>(h) * s_stride + static_cast<size_t>(j)] = reduce8(a0[h]);
-  }
+  for (; j + J <= n; j += J) scores_tile<H, J, F16>(q, dk, qt, k, j, s, s_stride);
+  for (; j < n; ++j) scores_tile<H, 1, F16>(q, dk, qt, k, j, s, s_stride);
 }
 
 template <bool F16>

@@ -1,6 +1,8 @@
 #include "engine/model/blocks.h"
 #include "engine/model/attention_kernels.h"
 #include "engine/model/gelu_kernels.h"
+#include "engine/model/softmax_kernels.h"
+#include "engine/model/swiglu_kernels.h"
 #include "engine/quant/cpu_features.h"
 
 #include <algorithm>
@@ -70,11 +72,19 @@ void rope_apply(float* x, int n_heads, int head_dim, const RopeParams& p, const 
   }
 }
 
-void swiglu(const float* gate, const float* up, int n, float* out) {
+void swiglu_scalar(const float* gate, const float* up, int n, float* out) {
   for (int i = 0; i < n; ++i) {
     const float g = gate[i];
-    out[i] = g / (1.0f + std::exp(-g)) * up[i];
+    out[i] = g / (1.0f + softmax_exp(-g)) * up[i];
   }
+}
+
+void swiglu(const float* gate, const float* up, int n, float* out) {
+  static const bool fast = quant::cpu_features().avx2_fma_f16c;
+  if (fast)
+    swiglu_avx2(gate, up, n, out);
+  else
+    swiglu_scalar(gate, up, n, out);
 }
 
 float gelu_tanh(float x) { return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * (1.0f + kGeluCoefA * x * x))); }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/model/attention_kernels.h"
+#include "engine/model/swiglu_kernels.h"
 #include "engine/quant/cpu_features.h"
 #include "engine/tensor/fp16.h"
 
@@ -155,6 +156,24 @@ TEST(ModelAttentionKernels, Avx2WeightedSumIsBitIdenticalToScalar) {
           ASSERT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0)
               << "f16 " << f16 << " dv " << dv << " nh " << nh << " n " << n;
         }
+}
+
+// SwiGLU (swiglu_kernels.h) shares the vectorised exp: scalar twin against the formula in
+// double, AVX2 twin against the scalar one bit for bit, including gates far past exp's range.
+TEST(ModelAttentionKernels, SwigluTwinsAgreeBitForBitAndWithTheFormula) {
+  const int n = 1003;  // not a multiple of 8
+  auto gate = random_floats(n, 31, 6.0f);
+  gate[0] = -200.0f, gate[1] = 200.0f, gate[2] = -88.0f, gate[3] = 90.0f, gate[4] = 0.0f;
+  const auto up = random_floats(n, 32);
+  std::vector<float> a(n), b(n);
+  swiglu_scalar(gate.data(), up.data(), n, a.data());
+  for (int i = 0; i < n; ++i) {
+    const double g = gate[i], want = g / (1.0 + std::exp(-g)) * up[i];
+    ASSERT_NEAR(a[i], want, 1e-6 * std::max(1.0, std::fabs(want))) << "gate " << g;
+  }
+  if (!have_avx2()) GTEST_SKIP() << "CPU without AVX2/FMA: only the scalar SwiGLU runs";
+  swiglu_avx2(gate.data(), up.data(), n, b.data());
+  ASSERT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0);
 }
 
 }  // namespace
