@@ -10,8 +10,8 @@
 //
 // K and V rows are read (and converted from F16) once for all nh query heads; the results do
 // not depend on nh, on how positions are split, nor on whether a row is F16 in the cache or
-// already converted to F32 (F16 -> F32 is exact). The scalar and AVX2 twins give the same
-// bits (tested), because they follow the same order of operations:
+// already converted to F32 (F16 -> F32 is exact). The scalar, AVX2 and AVX-512 twins give the
+// same bits (tested), because they follow the same order of operations:
 // - scores: 8 lanes, lane l accumulates fma(q[8b+l], k[8b+l], acc) over blocks b (zero-padded
 //   past dk), then ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)) (what AVX2's horizontal adds give
 //   for eight dot products at once).
@@ -53,11 +53,12 @@ struct AttentionKernels {
   AttnWeightedSumFn weighted_sum;
 };
 
-// Scalar twins (any CPU; std::fma) and AVX2+FMA+F16C (needs cpu_features().avx2_fma_f16c).
-// attention_kernels() picks the fastest available. No AVX-512 twin: the 8-lane order above
-// (which keeps every twin bit-identical) leaves 512-bit vectors nothing but extra registers.
+// Scalar twins (any CPU; std::fma), AVX2+FMA+F16C (needs cpu_features().avx2_fma_f16c) and
+// AVX-512 (needs cpu_features().avx512_vnni_kernels; off under PAGEWISE_FORCE_AVX2=1).
+// attention_kernels() picks the fastest available.
 const AttentionKernels& attention_kernels_scalar();
 const AttentionKernels& attention_kernels_avx2();
+const AttentionKernels& attention_kernels_avx512();
 const AttentionKernels& attention_kernels();
 
 // Parts the twins share (attention_kernels.cpp).
