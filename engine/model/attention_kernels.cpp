@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "engine/model/softmax_kernels.h"
 #include "engine/quant/cpu_features.h"
@@ -33,10 +34,23 @@ float load(const uint8_t* row, bool f16, int i) {
   return f;
 }
 
+// One cache row as floats (F16 converted exactly), so each row is converted once for every head.
+const float* row_f32(const uint8_t* row, bool f16, int n, std::vector<float>& buf) {
+  if (!f16) {
+    buf.resize(static_cast<size_t>(n));
+    std::memcpy(buf.data(), row, static_cast<size_t>(n) * sizeof(float));  // rows need not be aligned
+    return buf.data();
+  }
+  buf.resize(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) buf[static_cast<size_t>(i)] = load(row, true, i);
+  return buf.data();
+}
+
 void scores_scalar(const float* q, int nh, int dk, KvRows k, int n, float* s, size_t s_stride) {
   const int blocks = (dk + 7) / 8;
+  thread_local std::vector<float> buf;
   for (int j = 0; j < n; ++j) {
-    const uint8_t* kr = k.row(j);
+    const float* kr = row_f32(k.row(j), k.f16, dk, buf);
     for (int h = 0; h < nh; ++h) {
       const float* qh = q + static_cast<size_t>(h) * static_cast<size_t>(dk);
       float lane[8] = {};
@@ -44,7 +58,7 @@ void scores_scalar(const float* q, int nh, int dk, KvRows k, int n, float* s, si
         for (int l = 0; l < 8; ++l) {
           const int i = 8 * b + l;
           // Past dk both factors are 0, as in the zero-padded SIMD tail.
-          lane[l] = i < dk ? std::fma(qh[i], load(kr, k.f16, i), lane[l]) : std::fma(0.0f, 0.0f, lane[l]);
+          lane[l] = i < dk ? std::fma(qh[i], kr[i], lane[l]) : std::fma(0.0f, 0.0f, lane[l]);
         }
       s[static_cast<size_t>(h) * s_stride + static_cast<size_t>(j)] = attn_detail::reduce8(lane);
     }
@@ -78,13 +92,14 @@ void softmax_scalar(float* s, int n, float scale, float cap, bool round_f16) {
 
 void weighted_sum_scalar(const float* p, size_t p_stride, int nh, KvRows v, int n, int dv, float* out,
                          size_t out_stride) {
-  for (int h = 0; h < nh; ++h) {
-    float* o = out + static_cast<size_t>(h) * out_stride;
-    const float* ph = p + static_cast<size_t>(h) * p_stride;
-    std::fill(o, o + dv, 0.0f);
-    for (int j = 0; j < n; ++j) {
-      const uint8_t* vr = v.row(j);
-      for (int d = 0; d < dv; ++d) o[d] = std::fma(ph[j], load(vr, v.f16, d), o[d]);
+  for (int h = 0; h < nh; ++h) std::fill(out + static_cast<size_t>(h) * out_stride, out + static_cast<size_t>(h) * out_stride + dv, 0.0f);
+  thread_local std::vector<float> buf;
+  for (int j = 0; j < n; ++j) {
+    const float* vr = row_f32(v.row(j), v.f16, dv, buf);
+    for (int h = 0; h < nh; ++h) {
+      float* o = out + static_cast<size_t>(h) * out_stride;
+      const float w = p[static_cast<size_t>(h) * p_stride + static_cast<size_t>(j)];
+      for (int d = 0; d < dv; ++d) o[d] = std::fma(w, vr[d], o[d]);
     }
   }
 }
