@@ -1,5 +1,5 @@
-// Attention of a whole prompt batch as matrix products (prompt processing; decoding keeps
-// attend_head in blocks.h). One call handles a tile of consecutive query tokens for every query
+// Attention of a whole prompt batch (prompt processing; decoding uses attend_group in
+// blocks.h). One call handles a tile of consecutive query tokens for every query
 // head of one KV head, so the KV rows are converted to F32 once per tile and reused by all
 // heads of the group:
 //
