@@ -1,6 +1,6 @@
 // `pagewise-bench attention`: one decode step's attention in one layer of the Llama-3.2-1B
 // shape (32 query heads, 8 KV heads, head size 64, F16 cache) at several context depths, per
-// kernel set of engine/model/attention_kernels.h (scalar, avx2, avx512 where the CPU has them):
+// kernel set of engine/model/attention_kernels.h (scalar, and avx2 where the CPU has it):
 // for every KV head, scores of its 4 query heads, softmax, weighted sum of V — what
 // attend_group runs. Single thread, thread CPU time (stable on a busy machine), medians.
 //
@@ -88,7 +88,6 @@ int run_attention(std::vector<std::string>& args) {
 
   std::vector<const model::AttentionKernels*> sets = {&model::attention_kernels_scalar()};
   if (quant::cpu_features().avx2_fma_f16c) sets.push_back(&model::attention_kernels_avx2());
-  if (quant::cpu_features().avx512_vnni_kernels) sets.push_back(&model::attention_kernels_avx512());
 
   ordered_json results = ordered_json::array();
   for (const model::AttentionKernels* k : sets)

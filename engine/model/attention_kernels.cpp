@@ -112,9 +112,8 @@ const AttentionKernels& attention_kernels_scalar() {
 }
 
 const AttentionKernels& attention_kernels() {
-  static const AttentionKernels& k = quant::cpu_features().avx512_vnni_kernels ? attention_kernels_avx512()
-                                     : quant::cpu_features().avx2_fma_f16c     ? attention_kernels_avx2()
-                                                                               : attention_kernels_scalar();
+  static const AttentionKernels& k =
+      quant::cpu_features().avx2_fma_f16c ? attention_kernels_avx2() : attention_kernels_scalar();
   return k;
 }
 

@@ -10,8 +10,8 @@
 //
 // K and V rows are read (and converted from F16) once for all nh query heads; the results do
 // not depend on nh, on how positions are split, nor on whether a row is F16 in the cache or
-// already converted to F32 (F16 -> F32 is exact). The scalar, AVX2 and AVX-512 twins give the
-// same bits (tested), because they follow the same order of operations:
+// already converted to F32 (F16 -> F32 is exact). The scalar and AVX2 twins give the same
+// bits (tested), because they follow the same order of operations:
 // - scores: 8 lanes, lane l accumulates fma(q[8b+l], k[8b+l], acc) over blocks b (zero-padded
 //   past dk), then ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)) (what AVX2's horizontal adds give
 //   for eight dot products at once).
@@ -53,12 +53,15 @@ struct AttentionKernels {
   AttnWeightedSumFn weighted_sum;
 };
 
-// Scalar twins (any CPU; std::fma), AVX2+FMA+F16C (needs cpu_features().avx2_fma_f16c) and
-// AVX-512 (needs cpu_features().avx512_vnni_kernels; off under PAGEWISE_FORCE_AVX2=1).
-// attention_kernels() picks the fastest available.
+// Scalar twins (any CPU; std::fma) and AVX2+FMA+F16C (needs cpu_features().avx2_fma_f16c);
+// attention_kernels() picks the fastest available. No AVX-512 twin: two were tried on the
+// Cascade Lake dev VM (2026-11-22, `pagewise-bench attention`, loaded machine) — zmm
+// accumulators with two positions per zmm in the scores (12% slower at depth 256, 5-12%
+// faster at 1024-1500, and 512-bit FMAs lower the core clock for the matrix kernels too), and
+// a weighted sum with 4 heads x 32 values in AVX-512VL's 32 ymm registers (not faster) — so
+// AVX-512 CPUs take the AVX2 twin.
 const AttentionKernels& attention_kernels_scalar();
 const AttentionKernels& attention_kernels_avx2();
-const AttentionKernels& attention_kernels_avx512();
 const AttentionKernels& attention_kernels();
 
 // Parts the twins share (attention_kernels.cpp).

@@ -1,5 +1,5 @@
 // The attention kernels (engine/model/attention_kernels.h): the scalar twins against plain
-// double-precision references, and the AVX2 and AVX-512 twins against the scalar ones bit for bit (the
+// double-precision references, and the AVX2 twins against the scalar ones bit for bit (the
 // decode-vs-batch equality of the model tests rests on one fixed order of operations), for
 // head counts around the 4-head blocks, head sizes with and without an 8-wide tail, F16 and
 // F32 rows, odd and even position counts.
@@ -58,7 +58,6 @@ Rows make_rows(int n, int width, bool f16, uint32_t seed, int pad = 3) {
 }
 
 bool have_avx2() { return quant::cpu_features().avx2_fma_f16c; }
-bool have_avx512() { return quant::cpu_features().avx512_vnni_kernels; }
 
 TEST(ModelAttentionKernels, ScalarScoresAreDotProducts) {
   const AttentionKernels& k = attention_kernels_scalar();
@@ -127,23 +126,6 @@ TEST(ModelAttentionKernels, Avx2ScoresAreBitIdenticalToScalar) {
         }
 }
 
-TEST(ModelAttentionKernels, Avx512ScoresAreBitIdenticalToScalar) {
-  if (!have_avx512()) GTEST_SKIP() << "CPU without AVX-512 VNNI (or PAGEWISE_FORCE_AVX2): AVX-512 twins not compared";
-  for (bool f16 : {false, true})
-    for (int dk : {5, 8, 20, 64, 128})
-      for (int nh : {1, 2, 3, 4, 5, 7, 8})
-        for (int n : {1, 2, 3, 7, 34}) {
-          const Rows kr = make_rows(n, dk, f16, static_cast<uint32_t>(10 + dk + n));
-          const auto q = random_floats(static_cast<size_t>(nh) * dk, static_cast<uint32_t>(nh));
-          const size_t stride = static_cast<size_t>(n) + 2;
-          std::vector<float> a(nh * stride, -7.0f), b(nh * stride, -7.0f);
-          attention_kernels_scalar().scores(q.data(), nh, dk, kr.rows, n, a.data(), stride);
-          attention_kernels_avx512().scores(q.data(), nh, dk, kr.rows, n, b.data(), stride);
-          ASSERT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0)
-              << "f16 " << f16 << " dk " << dk << " nh " << nh << " n " << n;
-        }
-}
-
 TEST(ModelAttentionKernels, Avx2SoftmaxIsBitIdenticalToScalar) {
   if (!have_avx2()) GTEST_SKIP() << "CPU without AVX2/FMA/F16C: only the scalar attention kernels run";
   for (bool round_f16 : {false, true})
@@ -171,23 +153,6 @@ TEST(ModelAttentionKernels, Avx2WeightedSumIsBitIdenticalToScalar) {
           std::vector<float> a(nh * out_stride, -1.0f), b(nh * out_stride, -1.0f);
           attention_kernels_scalar().weighted_sum(p.data(), p_stride, nh, vr.rows, n, dv, a.data(), out_stride);
           attention_kernels_avx2().weighted_sum(p.data(), p_stride, nh, vr.rows, n, dv, b.data(), out_stride);
-          ASSERT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0)
-              << "f16 " << f16 << " dv " << dv << " nh " << nh << " n " << n;
-        }
-}
-
-TEST(ModelAttentionKernels, Avx512WeightedSumIsBitIdenticalToScalar) {
-  if (!have_avx512()) GTEST_SKIP() << "CPU without AVX-512 VNNI (or PAGEWISE_FORCE_AVX2): AVX-512 twins not compared";
-  for (bool f16 : {false, true})
-    for (int dv : {5, 8, 13, 16, 24, 64, 72, 128, 200})
-      for (int nh : {1, 3, 4, 7})
-        for (int n : {1, 5, 130}) {
-          const Rows vr = make_rows(n, dv, f16, static_cast<uint32_t>(20 + dv + n));
-          const size_t p_stride = static_cast<size_t>(n) + 1, out_stride = static_cast<size_t>(dv) + 3;
-          const auto p = random_floats(nh * p_stride, static_cast<uint32_t>(nh + n));
-          std::vector<float> a(nh * out_stride, -1.0f), b(nh * out_stride, -1.0f);
-          attention_kernels_scalar().weighted_sum(p.data(), p_stride, nh, vr.rows, n, dv, a.data(), out_stride);
-          attention_kernels_avx512().weighted_sum(p.data(), p_stride, nh, vr.rows, n, dv, b.data(), out_stride);
           ASSERT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0)
               << "f16 " << f16 << " dv " << dv << " nh " << nh << " n " << n;
         }
