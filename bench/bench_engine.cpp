@@ -13,9 +13,9 @@
 // figures divide by the process's CPU time per thread instead of wall time: what the threads
 // did while they actually had a core. On a machine shared with other jobs they estimate the
 // speed on idle cores (an under-estimate when workers spin while waiting, which counts as CPU).
-// prompt_profile_s / ttft_1500_profile_s: wall seconds per kind of operation of the prompt runs
-// (model::ForwardProfile: matmul, attention, norm, rope, ...; summed over the repeats), to see
-// where prompt time goes. Compare with llama.cpp's llama-bench -p 512 -n 128 on the same file
+// prompt_profile_s / gen_profile_s / ttft_1500_profile_s: wall seconds per kind of operation of
+// the prompt, generation and 1,500-token runs (model::ForwardProfile: matmul, attention, norm,
+// rope, ...; summed over the repeats), to see where the time goes. Compare with llama.cpp's llama-bench -p 512 -n 128 on the same file
 // and threads.
 #include <algorithm>
 #include <cstdlib>
@@ -126,7 +126,7 @@ int run_engine(std::vector<std::string>& args) {
   options.threads = threads;
   options.batch_path = path;
   // Per-operation times of the prompt runs (wall seconds, summed over the repeats' prompts).
-  model::ForwardProfile profile, prompt_profile, ttft_profile;
+  model::ForwardProfile profile, prompt_profile, gen_profile, ttft_profile;
   options.profile = &profile;
   auto session = model::Session::create(*model, options);
   if (!session) return fail(session.error());
@@ -155,6 +155,7 @@ int run_engine(std::vector<std::string>& args) {
       cpu0 = process_cpu_seconds();
       auto tg = time_decode(*session, gen, false);
       if (!tg) return fail(tg.error());
+      add_profile(gen_profile, profile);
       gen_tps.push_back(gen / *tg);
       gen_cpu_tps.push_back(gen / cpu_per_thread(cpu0));
       run["gen_tokens_per_s"] = round3(gen_tps.back());
@@ -199,6 +200,7 @@ int run_engine(std::vector<std::string>& args) {
   out["gen_tokens_per_cpu_s"] = gen > 0 ? ordered_json(round3(median(gen_cpu_tps))) : ordered_json(nullptr);
   out["ttft_1500_cpu_s"] = ttft ? ordered_json(round3(median(ttft_cpu_s))) : ordered_json(nullptr);
   out["prompt_profile_s"] = profile_json(prompt_profile);
+  if (gen > 0) out["gen_profile_s"] = profile_json(gen_profile);
   if (ttft) out["ttft_1500_profile_s"] = profile_json(ttft_profile);
   out["peak_rss_mb"] = round3(peak_rss_mib());
   out["n_ctx"] = session->n_ctx();

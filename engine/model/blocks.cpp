@@ -1,5 +1,8 @@
 #include "engine/model/blocks.h"
+#include "engine/model/attention_kernels.h"
 #include "engine/model/gelu_kernels.h"
+#include "engine/model/softmax_kernels.h"
+#include "engine/model/swiglu_kernels.h"
 #include "engine/quant/cpu_features.h"
 
 #include <algorithm>
@@ -69,11 +72,19 @@ void rope_apply(float* x, int n_heads, int head_dim, const RopeParams& p, const 
   }
 }
 
-void swiglu(const float* gate, const float* up, int n, float* out) {
+void swiglu_scalar(const float* gate, const float* up, int n, float* out) {
   for (int i = 0; i < n; ++i) {
     const float g = gate[i];
-    out[i] = g / (1.0f + std::exp(-g)) * up[i];
+    out[i] = g / (1.0f + softmax_exp(-g)) * up[i];
   }
+}
+
+void swiglu(const float* gate, const float* up, int n, float* out) {
+  static const bool fast = quant::cpu_features().avx2_fma_f16c;
+  if (fast)
+    swiglu_avx2(gate, up, n, out);
+  else
+    swiglu_scalar(gate, up, n, out);
 }
 
 float gelu_tanh(float x) { return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * (1.0f + kGeluCoefA * x * x))); }
@@ -127,58 +138,30 @@ void add_rows(float* x, const float* y, int n) {
   for (int i = 0; i < n; ++i) x[i] += y[i];
 }
 
+void attend_group(const float* q, const KvCache& kv, int layer, int kv_head, int group, int pos,
+                  const AttentionParams& p, const AttentionScratch& scratch, float* out) {
+  static const AttentionKernels& kern = attention_kernels();
+  const bool f16 = kv.type() == KvType::F16;
+  const size_t elem = f16 ? sizeof(uint16_t) : sizeof(float);
+  const int dk = p.head_dim_k, dv = p.head_dim_v;
+  const int first = p.window > 0 ? std::max(0, pos - p.window + 1) : 0;
+  const int n = pos - first + 1;
+  // F16 cache: q rounded to F16 (what ggml's F16 mul_mat sees).
+  const size_t q_count = static_cast<size_t>(group) * static_cast<size_t>(dk);
+  for (size_t i = 0; i < q_count; ++i) scratch.q[i] = f16 ? fp16_to_fp32(fp32_to_fp16(q[i])) : q[i];
+  const KvRows k{static_cast<const uint8_t*>(kv.k_row(layer, first)) + static_cast<size_t>(kv_head) * static_cast<size_t>(dk) * elem,
+                 kv.k_row_bytes(), f16};
+  const KvRows v{static_cast<const uint8_t*>(kv.v_row(layer, first)) + static_cast<size_t>(kv_head) * static_cast<size_t>(dv) * elem,
+                 kv.v_row_bytes(), f16};
+  const size_t stride = static_cast<size_t>(n);
+  kern.scores(scratch.q, group, dk, k, n, scratch.scores, stride);
+  for (int h = 0; h < group; ++h) kern.softmax(scratch.scores + static_cast<size_t>(h) * stride, n, p.kq_scale, p.softcap, f16);
+  kern.weighted_sum(scratch.scores, stride, group, v, n, dv, out, static_cast<size_t>(dv));
+}
+
 void attend_head(const float* q, const KvCache& kv, int layer, int kv_head, int pos, const AttentionParams& p,
                  const AttentionScratch& scratch, float* out) {
-  const bool f16 = kv.type() == KvType::F16;
-  const quant::TypeKernels* kern = quant::kernels_for(f16 ? GgmlType::F16 : GgmlType::F32);
-  const size_t elem = f16 ? sizeof(uint16_t) : sizeof(float);
-  const size_t k_off = static_cast<size_t>(kv_head) * static_cast<size_t>(p.head_dim_k) * elem;
-  const size_t v_off = static_cast<size_t>(kv_head) * static_cast<size_t>(p.head_dim_v) * elem;
-  const int first = p.window > 0 ? std::max(0, pos - p.window + 1) : 0;
-
-  // Scores: q . k_j for every visible position j (F16 cache: q rounded to F16 first).
-  const void* q_act = q;
-  if (f16) {
-    for (int d = 0; d < p.head_dim_k; ++d) scratch.q16[d] = fp32_to_fp16(q[d]);
-    q_act = scratch.q16;
-  }
-  float* s = scratch.scores;
-  const int n = pos - first + 1;
-  for (int j = 0; j < n; ++j) {
-    const auto* k = static_cast<const uint8_t*>(kv.k_row(layer, first + j)) + k_off;
-    s[j] = kern->vec_dot(p.head_dim_k, k, q_act);
-  }
-  if (p.softcap > 0.0f) softcap(s, n, p.softcap);
-
-  // Softmax of the scaled scores (sum in double, as ggml_vec_soft_max_f32).
-  float max = -INFINITY;
-  for (int j = 0; j < n; ++j) {
-    s[j] *= p.kq_scale;
-    max = std::max(max, s[j]);
-  }
-  double sum = 0.0;
-  for (int j = 0; j < n; ++j) {
-    s[j] = std::exp(s[j] - max);
-    sum += s[j];
-  }
-  const float inv_sum = static_cast<float>(1.0 / sum);
-  for (int j = 0; j < n; ++j) s[j] *= inv_sum;
-
-  // out = sum_j p_j v_j (F16 cache: p_j rounded to F16, V converted row by row).
-  std::fill(out, out + p.head_dim_v, 0.0f);
-  for (int j = 0; j < n; ++j) {
-    const auto* vrow = static_cast<const uint8_t*>(kv.v_row(layer, first + j)) + v_off;
-    const float* v;
-    float w = s[j];
-    if (f16) {
-      w = fp16_to_fp32(fp32_to_fp16(w));
-      kern->dequantize_row(vrow, scratch.v_tmp, p.head_dim_v);
-      v = scratch.v_tmp;
-    } else {
-      v = reinterpret_cast<const float*>(vrow);
-    }
-    for (int d = 0; d < p.head_dim_v; ++d) out[d] += w * v[d];
-  }
+  attend_group(q, kv, layer, kv_head, 1, pos, p, scratch, out);
 }
 
 }  // namespace pw::model

@@ -8,7 +8,7 @@
 //   swiglu(gate, up, n, out);                    // out = silu(gate) * up
 //   geglu(gate, up, n, out);                     // out = gelu_tanh(gate) * up, via ggml's F16 table
 //   softcap(logits, n, 30.0f);                   // x = 30 * tanh(x / 30)
-//   attend_head(q_head, kv, layer, kv_head, pos, attn, scratch, out_head);   // one query, one head
+//   attend_group(q, kv, layer, kv_head, group, pos, attn, scratch, out);  // one query token, one KV head
 //
 // What must not change (the goldens depend on it):
 // - RMSNorm sums squares in double, then scales in float (ggml_compute_forward_rms_norm_f32).
@@ -74,19 +74,25 @@ struct AttentionParams {
   int window = 0;          // > 0: only the last `window` positions (own included) are visible
 };
 
-// Per-thread scratch for attend_head: `scores` holds pos+1 floats, `q16` head_dim_k halves,
-// `v_tmp` head_dim_v floats.
+// Per-thread scratch for attend_group: `scores` holds group * (pos+1) floats, `q` group *
+// head_dim_k floats.
 struct AttentionScratch {
   float* scores = nullptr;
-  uint16_t* q16 = nullptr;
-  float* v_tmp = nullptr;
+  float* q = nullptr;
 };
 
-// One query head at position `pos` against cached positions [first visible, pos] of `kv_head`
-// in `layer`: scores s_j = q.k_j (then optional soft-cap), softmax(s * kq_scale) over visible
-// positions, out = sum_j p_j v_j (head_dim_v floats). The cache must already hold `pos`.
+// The query heads of one KV head (`group` of them, q and out head_dim_k / head_dim_v floats
+// apart) at position `pos` against cached positions [first visible, pos] of `kv_head` in
+// `layer`: per head, scores s_j = q.k_j (then optional soft-cap), softmax(s * kq_scale) over
+// visible positions, out = sum_j p_j v_j (head_dim_v floats). The cache must already hold
+// `pos`. Each K and V row is read once for the whole group (attention_kernels.h, the same
+// kernels as the batched attend_tile, so decoding and prompt batches agree bit for bit).
 // Order as in llama.cpp: soft-cap is applied to the raw scores, then the scaled softmax; archs
 // that soft-cap pre-scale q and pass kq_scale = 1.
+void attend_group(const float* q, const KvCache& kv, int layer, int kv_head, int group, int pos,
+                  const AttentionParams& p, const AttentionScratch& scratch, float* out);
+
+// One query head: attend_group with a group of 1.
 void attend_head(const float* q, const KvCache& kv, int layer, int kv_head, int pos, const AttentionParams& p,
                  const AttentionScratch& scratch, float* out);
 

@@ -36,11 +36,11 @@ Result<ForwardBuffers> ForwardBuffers::create(const HParams& hp, int n_batch, in
     b.ff_b.resize(sz(nb, hp.n_ff));
     b.rope_cs.resize(sz(nb, hp.n_rot));
     b.rope_cs_swa.resize(sz(nb, hp.n_rot));
-    b.attn_scores.resize(sz(threads, n_ctx));
-    b.attn_q16.resize(sz(threads, hp.head_dim_k));
-    b.attn_v_tmp.resize(sz(threads, hp.head_dim_v));
+    const int group = hp.n_head / hp.n_head_kv;
+    b.attn_scores.resize(sz(threads, group) * static_cast<size_t>(n_ctx));
+    b.attn_q.resize(sz(threads, group) * static_cast<size_t>(hp.head_dim_k));
     if (n_batch >= kBatchAttentionMinTokens) {
-      b.attn_batch_stride = batch_attention_scratch_floats(n_ctx, hp.head_dim_k, hp.head_dim_v);
+      b.attn_batch_stride = batch_attention_scratch_floats(n_ctx, hp.head_dim_k, hp.head_dim_v, group);
       b.attn_batch = std::make_unique_for_overwrite<float[]>(sz(threads, 1) * b.attn_batch_stride);
     }
   } catch (const std::bad_alloc&) {
@@ -193,20 +193,21 @@ Status Forward::attention(int layer, const AttentionParams& params) {
       const int t0 = tile * kAttentionTileTokens;
       const int t1 = std::min(n, t0 + kAttentionTileTokens);
       const BatchAttentionScratch scratch = batch_attention_scratch(
-          buf.attn_batch.get() + sz(thread, 1) * buf.attn_batch_stride, n_ctx, hp.head_dim_k, hp.head_dim_v);
+          buf.attn_batch.get() + sz(thread, 1) * buf.attn_batch_stride, n_ctx, hp.head_dim_k, hp.head_dim_v, group);
       attend_tile(q, static_cast<size_t>(qw), t0, t1, pos0, kv, layer, kv_head, group, params, scratch, att,
                   static_cast<size_t>(aw));
     });
   }
-  return ctx_.pool.parallel_for(int64_t{n} * hp.n_head, [&](int64_t task, int thread) {
-    const int t = static_cast<int>(task / hp.n_head);
-    const int head = static_cast<int>(task % hp.n_head);
+  // Decoding (and batches below kBatchAttentionMinTokens): one task per token and KV head, so
+  // each K and V row is read once for all query heads of its group.
+  return ctx_.pool.parallel_for(int64_t{n} * hp.n_head_kv, [&](int64_t task, int thread) {
+    const int t = static_cast<int>(task / hp.n_head_kv);
+    const int kv_head = static_cast<int>(task % hp.n_head_kv);
     AttentionScratch scratch;
-    scratch.scores = buf.attn_scores.data() + sz(thread, n_ctx);
-    scratch.q16 = buf.attn_q16.data() + sz(thread, hp.head_dim_k);
-    scratch.v_tmp = buf.attn_v_tmp.data() + sz(thread, hp.head_dim_v);
-    attend_head(q + sz(t, qw) + sz(head, hp.head_dim_k), kv, layer, head / group, pos0 + t, params, scratch,
-                att + sz(t, aw) + sz(head, hp.head_dim_v));
+    scratch.scores = buf.attn_scores.data() + sz(thread, group) * static_cast<size_t>(n_ctx);
+    scratch.q = buf.attn_q.data() + sz(thread, group) * static_cast<size_t>(hp.head_dim_k);
+    attend_group(q + sz(t, qw) + sz(kv_head, group) * static_cast<size_t>(hp.head_dim_k), kv, layer, kv_head, group,
+                 pos0 + t, params, scratch, att + sz(t, aw) + sz(kv_head, group) * static_cast<size_t>(hp.head_dim_v));
   });
 }
 

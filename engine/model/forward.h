@@ -43,9 +43,8 @@ struct ForwardBuffers {
   std::vector<float> x, h, q, k, v, att, qkv, ff_a, ff_b;
   std::vector<float> rope_cs;         // [n][n_rot] cos/sin per token (global layers)
   std::vector<float> rope_cs_swa;     // same for sliding-window layers when their RoPE differs
-  std::vector<float> attn_scores;     // [threads][n_ctx]
-  std::vector<uint16_t> attn_q16;     // [threads][head_dim_k]
-  std::vector<float> attn_v_tmp;      // [threads][head_dim_v]
+  std::vector<float> attn_scores;     // [threads][group][n_ctx] (group: query heads per KV head)
+  std::vector<float> attn_q;          // [threads][group][head_dim_k]
   // Batched attention (batch_attention.h): [threads][batch_attention_scratch_floats], left
   // uninitialised so only the positions a prompt reaches become resident. Null when n_batch is
   // below kBatchAttentionMinTokens.

@@ -48,6 +48,9 @@ class KvCache {
   // Raw rows (F16 bits or F32 floats depending on type()), for the attention kernel.
   const void* k_row(int layer, int pos) const { return base(layer, pos, /*is_v=*/false); }
   const void* v_row(int layer, int pos) const { return base(layer, pos, /*is_v=*/true); }
+  // Bytes from one position's row to the next (rows of a layer are contiguous).
+  size_t k_row_bytes() const { return static_cast<size_t>(shape_.k_width) * elem_bytes_; }
+  size_t v_row_bytes() const { return static_cast<size_t>(shape_.v_width) * elem_bytes_; }
 
  private:
   KvCache() = default;

@@ -145,9 +145,8 @@ TEST(ModelBlocks, AttentionIsCausalWindowedAndGrouped) {
         for (auto* row : {&K[p], &V[p]})
           for (float& x : *row) x = fp16_to_fp32(fp32_to_fp16(x));
     }
-    std::vector<float> scores(32), v_tmp(hd);
-    std::vector<uint16_t> q16(hd);
-    const AttentionScratch scratch{scores.data(), q16.data(), v_tmp.data()};
+    std::vector<float> scores(32), q_tmp(hd);
+    const AttentionScratch scratch{scores.data(), q_tmp.data()};
     auto q = random_vector(hd, 7);
     for (int kv_head : {0, 1}) {
       std::vector<std::vector<float>> Kh(n_pos), Vh(n_pos);
