@@ -104,7 +104,8 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
         const __m512i q_lo = _mm512_ternarylogic_epi32(ql, _mm512_slli_epi64(hb, 4), low4, 0xE4);
         const __m512i q_hi = _mm512_ternarylogic_epi32(_mm512_srli_epi64(ql, 4), hb, low4, 0xE4);
         // Scales 8h..8h+7 in every lane (one shuffle), then lane L's own: 8h+L, 8h+4+L.
-        const __m512i sc8 = _mm512_shuffle_i32x4(sc16[r], sc16[r], h == 0 ? 0x00 : 0x55);
+        const __m512i sc8 = h == 0 ? _mm512_shuffle_i32x4(sc16[r], sc16[r], 0x00)
+                                  : _mm512_shuffle_i32x4(sc16[r], sc16[r], 0x55);
         const __m512i s_lo = _mm512_shuffle_epi8(sc8, pick_lo);
         const __m512i s_hi = _mm512_shuffle_epi8(sc8, pick_hi);
         #pragma GCC unroll 4
