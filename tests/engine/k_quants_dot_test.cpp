@@ -9,14 +9,14 @@
 #include "engine/quant/k_quants.h"
 #include "engine/quant/k_quants_internal.h"
 #include "k_quants_test_support.h"
+#include "tests/support/random_values.h"
 
 namespace pw::quant::test {
 namespace {
 
-bool have_avx2() { return cpu_features().avx2 && cpu_features().fma && cpu_features().f16c; }
 
 #define REQUIRE_AVX2()                                                              \
-  if (!have_avx2()) GTEST_SKIP() << "this CPU has no AVX2/FMA/F16C: fast kernels cannot run here"
+  if (!pw::test::cpu_has_avx2_fma_f16c()) GTEST_SKIP() << "this CPU has no AVX2/FMA/F16C: fast kernels cannot run here"
 
 // Weight rows of two kinds: what our quantizer produces, and random bytes (every bit pattern of
 // quants and sub-block scales, e.g. Q6_K scale -128, Q3_K scale -32, all qh bits set).

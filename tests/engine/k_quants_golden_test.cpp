@@ -11,6 +11,7 @@
 #include "engine/quant/k_quants.h"
 #include "k_quants_test_support.h"
 #include "support/test_support.h"
+#include "tests/support/random_values.h"
 
 namespace pw::quant::test {
 namespace {
@@ -85,7 +86,6 @@ const Golden& golden() {
   return g;
 }
 
-bool have_avx2() { return cpu_features().avx2 && cpu_features().fma && cpu_features().f16c; }
 
 TEST(KQuantsGolden, FileHoldsEveryFormat) {
   for (const KFormat& f : k_formats()) {
@@ -100,7 +100,7 @@ TEST(KQuantsGolden, DequantizeMatchesGgmlBitForBit) {
     std::vector<float> y(512);
     f.dequantize(g.blocks.data(), y.data(), 512);
     EXPECT_EQ(0, std::memcmp(y.data(), g.dequant.data(), 512 * sizeof(float))) << f.name << " scalar";
-    if (have_avx2()) {
+    if (pw::test::cpu_has_avx2_fma_f16c()) {
       std::fill(y.begin(), y.end(), -1.0f);
       f.dequantize_avx2(g.blocks.data(), y.data(), 512);
       EXPECT_EQ(0, std::memcmp(y.data(), g.dequant.data(), 512 * sizeof(float))) << f.name << " avx2";
@@ -112,7 +112,7 @@ TEST(KQuantsGolden, Q8KQuantizationMatchesGgmlBytes) {
   std::vector<uint8_t> q(golden().q8k.size());
   quantize_row_q8_K(golden().activations.data(), q.data(), 512);
   EXPECT_EQ(q, golden().q8k) << "scalar";
-  if (have_avx2()) {
+  if (pw::test::cpu_has_avx2_fma_f16c()) {
     std::fill(q.begin(), q.end(), 0);
     quantize_row_q8_K_avx2(golden().activations.data(), q.data(), 512);
     EXPECT_EQ(q, golden().q8k) << "avx2";
@@ -124,7 +124,7 @@ TEST(KQuantsGolden, VecDotMatchesGgml) {
     const GoldenFormat& g = golden().formats.at(f.type);
     const double tol = dot_tolerance(f, g.blocks, golden().q8k, 512);
     EXPECT_NEAR(f.dot_scalar(512, g.blocks.data(), golden().q8k.data()), g.dot, tol) << f.name << " scalar";
-    if (have_avx2()) {
+    if (pw::test::cpu_has_avx2_fma_f16c()) {
       EXPECT_NEAR(f.dot_avx2(512, g.blocks.data(), golden().q8k.data()), g.dot, tol) << f.name << " avx2";
     }
   }

@@ -8,11 +8,11 @@
 #include "engine/quant/cpu_features.h"
 #include "engine/quant/k_quants.h"
 #include "k_quants_test_support.h"
+#include "tests/support/random_values.h"
 
 namespace pw::quant::test {
 namespace {
 
-bool have_avx2() { return cpu_features().avx2 && cpu_features().fma && cpu_features().f16c; }
 
 std::vector<BlockQ8K> q8k_scalar(const std::vector<float>& x) {
   std::vector<BlockQ8K> q(x.size() / kQK_K);
@@ -92,7 +92,7 @@ TEST(KQuantsQ8K, FirstValueOfLargestMagnitudeMapsToMinus127) {
 
 TEST(KQuantsQ8K, AllZeroBlockIsAllZero) {
   const std::vector<float> x(512, 0.0f);
-  for (const auto& q : {q8k_scalar(x), have_avx2() ? q8k_avx2(x) : q8k_scalar(x)}) {
+  for (const auto& q : {q8k_scalar(x), pw::test::cpu_has_avx2_fma_f16c() ? q8k_avx2(x) : q8k_scalar(x)}) {
     for (const BlockQ8K& b : q) {
       EXPECT_EQ(b.d, 0.0f);
       for (int8_t v : b.qs) ASSERT_EQ(v, 0);
@@ -102,7 +102,7 @@ TEST(KQuantsQ8K, AllZeroBlockIsAllZero) {
 }
 
 TEST(KQuantsQ8K, Avx2IsByteIdenticalToScalar) {
-  if (!have_avx2()) GTEST_SKIP() << "this CPU has no AVX2/FMA/F16C: fast kernels cannot run here";
+  if (!pw::test::cpu_has_avx2_fma_f16c()) GTEST_SKIP() << "this CPU has no AVX2/FMA/F16C: fast kernels cannot run here";
   for (const auto& x : test_rows()) {
     const auto a = q8k_scalar(x), b = q8k_avx2(x);
     ASSERT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(BlockQ8K))) << "row of " << x.size();
@@ -116,7 +116,7 @@ TEST(KQuantsQ8K, NonFiniteInputDoesNotCrash) {
   x[300] = std::numeric_limits<float>::infinity();
   const auto a = q8k_scalar(x);
   EXPECT_EQ(a.size(), 2u);
-  if (have_avx2()) {
+  if (pw::test::cpu_has_avx2_fma_f16c()) {
     EXPECT_EQ(q8k_avx2(x).size(), 2u);
   }
 }

@@ -14,17 +14,10 @@
 #include "engine/model/swiglu_kernels.h"
 #include "engine/quant/cpu_features.h"
 #include "engine/tensor/fp16.h"
+#include "tests/support/random_values.h"
 
 namespace pw::model {
 namespace {
-
-std::vector<float> random_floats(size_t n, uint32_t seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> nd(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = nd(rng);
-  return v;
-}
 
 // n rows of `width` values, stored F16 or F32 with `pad` extra values per row (a cache row
 // holds every KV head); `values` receives what the rows hold, as floats.
@@ -39,7 +32,7 @@ Rows make_rows(int n, int width, bool f16, uint32_t seed, int pad = 3) {
   const int stride_vals = width + pad;
   const size_t elem = f16 ? 2 : 4;
   r.bytes.resize(static_cast<size_t>(n) * static_cast<size_t>(stride_vals) * elem);
-  const auto v = random_floats(static_cast<size_t>(n) * static_cast<size_t>(stride_vals), seed);
+  const auto v = pw::test::random_normal_floats(static_cast<size_t>(n) * static_cast<size_t>(stride_vals), seed);
   for (size_t i = 0; i < v.size(); ++i) {
     if (f16) {
       const uint16_t h = fp32_to_fp16(v[i]);
@@ -64,7 +57,7 @@ TEST(ModelAttentionKernels, ScalarScoresAreDotProducts) {
   for (bool f16 : {false, true}) {
     const int nh = 3, dk = 20, n = 5;
     const Rows kr = make_rows(n, dk, f16, 1);
-    const auto q = random_floats(static_cast<size_t>(nh) * dk, 2);
+    const auto q = pw::test::random_normal_floats(static_cast<size_t>(nh) * dk, 2);
     std::vector<float> s(static_cast<size_t>(nh) * n);
     k.scores(q.data(), nh, dk, kr.rows, n, s.data(), n);
     for (int h = 0; h < nh; ++h)
@@ -80,7 +73,7 @@ TEST(ModelAttentionKernels, ScalarSoftmaxIsTheScaledCappedSoftmax) {
   const AttentionKernels& k = attention_kernels_scalar();
   for (float cap : {0.0f, 3.0f})
     for (int n : {1, 8, 21}) {
-      auto s = random_floats(static_cast<size_t>(n), 3, 4.0f);
+      auto s = pw::test::random_normal_floats(static_cast<size_t>(n), 3, 4.0f);
       std::vector<double> want(s.begin(), s.end());
       double max = -INFINITY, sum = 0;
       for (double& x : want) {
@@ -98,7 +91,7 @@ TEST(ModelAttentionKernels, ScalarWeightedSumIsTheWeightedSum) {
   const AttentionKernels& k = attention_kernels_scalar();
   const int nh = 2, dv = 13, n = 6;
   const Rows vr = make_rows(n, dv, true, 4);
-  const auto p = random_floats(static_cast<size_t>(nh) * n, 5);
+  const auto p = pw::test::random_normal_floats(static_cast<size_t>(nh) * n, 5);
   std::vector<float> out(static_cast<size_t>(nh) * dv, -1.0f);
   k.weighted_sum(p.data(), n, nh, vr.rows, n, dv, out.data(), dv);
   for (int h = 0; h < nh; ++h)
@@ -116,7 +109,7 @@ TEST(ModelAttentionKernels, Avx2ScoresAreBitIdenticalToScalar) {
       for (int nh : {1, 2, 3, 4, 5, 7, 8})
         for (int n : {1, 2, 7, 34}) {
           const Rows kr = make_rows(n, dk, f16, static_cast<uint32_t>(10 + dk + n));
-          const auto q = random_floats(static_cast<size_t>(nh) * dk, static_cast<uint32_t>(nh));
+          const auto q = pw::test::random_normal_floats(static_cast<size_t>(nh) * dk, static_cast<uint32_t>(nh));
           const size_t stride = static_cast<size_t>(n) + 2;
           std::vector<float> a(nh * stride, -7.0f), b(nh * stride, -7.0f);
           attention_kernels_scalar().scores(q.data(), nh, dk, kr.rows, n, a.data(), stride);
@@ -132,7 +125,7 @@ TEST(ModelAttentionKernels, Avx2SoftmaxIsBitIdenticalToScalar) {
     for (float cap : {0.0f, 5.0f})
       for (int n : {1, 7, 8, 9, 64, 100, 1500}) {
         // Wide scores, so some weights underflow to 0 and some round to F16 subnormals.
-        const auto s = random_floats(static_cast<size_t>(n), static_cast<uint32_t>(n), 12.0f);
+        const auto s = pw::test::random_normal_floats(static_cast<size_t>(n), static_cast<uint32_t>(n), 12.0f);
         std::vector<float> a = s, b = s;
         attention_kernels_scalar().softmax(a.data(), n, 0.7f, cap, round_f16);
         attention_kernels_avx2().softmax(b.data(), n, 0.7f, cap, round_f16);
@@ -149,7 +142,7 @@ TEST(ModelAttentionKernels, Avx2WeightedSumIsBitIdenticalToScalar) {
         for (int n : {1, 5, 130}) {
           const Rows vr = make_rows(n, dv, f16, static_cast<uint32_t>(20 + dv + n));
           const size_t p_stride = static_cast<size_t>(n) + 1, out_stride = static_cast<size_t>(dv) + 3;
-          const auto p = random_floats(nh * p_stride, static_cast<uint32_t>(nh + n));
+          const auto p = pw::test::random_normal_floats(nh * p_stride, static_cast<uint32_t>(nh + n));
           std::vector<float> a(nh * out_stride, -1.0f), b(nh * out_stride, -1.0f);
           attention_kernels_scalar().weighted_sum(p.data(), p_stride, nh, vr.rows, n, dv, a.data(), out_stride);
           attention_kernels_avx2().weighted_sum(p.data(), p_stride, nh, vr.rows, n, dv, b.data(), out_stride);
@@ -162,9 +155,9 @@ TEST(ModelAttentionKernels, Avx2WeightedSumIsBitIdenticalToScalar) {
 // double, AVX2 twin against the scalar one bit for bit, including gates far past exp's range.
 TEST(ModelAttentionKernels, SwigluTwinsAgreeBitForBitAndWithTheFormula) {
   const int n = 1003;  // not a multiple of 8
-  auto gate = random_floats(n, 31, 6.0f);
+  auto gate = pw::test::random_normal_floats(n, 31, 6.0f);
   gate[0] = -200.0f, gate[1] = 200.0f, gate[2] = -88.0f, gate[3] = 90.0f, gate[4] = 0.0f;
-  const auto up = random_floats(n, 32);
+  const auto up = pw::test::random_normal_floats(n, 32);
   std::vector<float> a(n), b(n);
   swiglu_scalar(gate.data(), up.data(), n, a.data());
   for (int i = 0; i < n; ++i) {

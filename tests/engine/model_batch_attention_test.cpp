@@ -14,17 +14,10 @@
 #include "engine/model/kv_cache.h"
 #include "engine/quant/cpu_features.h"
 #include "engine/tensor/fp16.h"
+#include "tests/support/random_values.h"
 
 namespace pw::model {
 namespace {
-
-std::vector<float> random_floats(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> nd(0.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = nd(rng);
-  return v;
-}
 
 TEST(ModelBatchAttention, TilesMatchOneQueryAttentionForEveryTokenAndHead) {
   const int hd = 32, n_kv_heads = 2, group = 3, n_head = n_kv_heads * group, n_ctx = 160;
@@ -34,10 +27,10 @@ TEST(ModelBatchAttention, TilesMatchOneQueryAttentionForEveryTokenAndHead) {
                                .type = type});
     ASSERT_TRUE(kv.ok());
     for (int p = 0; p < pos0 + n; ++p) {
-      const auto k = random_floats(hd * n_kv_heads, 100 + p), v = random_floats(hd * n_kv_heads, 900 + p);
+      const auto k = pw::test::random_normal_floats(hd * n_kv_heads, 100 + p), v = pw::test::random_normal_floats(hd * n_kv_heads, 900 + p);
       kv->store(1, p, k.data(), v.data());
     }
-    const auto q = random_floats(static_cast<size_t>(n) * n_head * hd, 5);
+    const auto q = pw::test::random_normal_floats(static_cast<size_t>(n) * n_head * hd, 5);
     std::vector<float> scratch_mem(batch_attention_scratch_floats(n_ctx, hd, hd, group));
     const BatchAttentionScratch scratch = batch_attention_scratch(scratch_mem.data(), n_ctx, hd, hd, group);
     std::vector<float> scores(n_ctx), q_tmp(hd);
@@ -72,10 +65,10 @@ TEST(ModelBatchAttention, ContextShorterThanAHeadStaysInsideItsScratch) {
   auto kv = KvCache::create({.n_layer = 1, .n_ctx = n_ctx, .k_width = hd, .v_width = hd, .type = KvType::F16});
   ASSERT_TRUE(kv.ok());
   for (int p = 0; p < n; ++p) {
-    const auto k = random_floats(hd, 300 + p), v = random_floats(hd, 700 + p);
+    const auto k = pw::test::random_normal_floats(hd, 300 + p), v = pw::test::random_normal_floats(hd, 700 + p);
     kv->store(0, p, k.data(), v.data());
   }
-  const auto q = random_floats(static_cast<size_t>(n) * hd, 11);
+  const auto q = pw::test::random_normal_floats(static_cast<size_t>(n) * hd, 11);
   const size_t floats = batch_attention_scratch_floats(n_ctx, hd, hd, 1), guard = 256;
   std::vector<float> scratch_mem(floats + guard, 12345.0f);
   const BatchAttentionScratch scratch = batch_attention_scratch(scratch_mem.data(), n_ctx, hd, hd, 1);
@@ -98,10 +91,10 @@ TEST(ModelBatchAttention, ToleranceIsFarBelowTheEffectOfAWrongMask) {
   auto kv = KvCache::create({.n_layer = 1, .n_ctx = n_ctx, .k_width = hd, .v_width = hd, .type = KvType::F32});
   ASSERT_TRUE(kv.ok());
   for (int p = 0; p < n_ctx; ++p) {
-    const auto k = random_floats(hd, 300 + p), v = random_floats(hd, 700 + p);
+    const auto k = pw::test::random_normal_floats(hd, 300 + p), v = pw::test::random_normal_floats(hd, 700 + p);
     kv->store(0, p, k.data(), v.data());
   }
-  const auto q = random_floats(hd, 9);
+  const auto q = pw::test::random_normal_floats(hd, 9);
   std::vector<float> scores(n_ctx), q_tmp(hd), a(hd), b(hd);
   const AttentionScratch one{scores.data(), q_tmp.data()};
   const AttentionParams p{.head_dim_k = hd, .head_dim_v = hd, .kq_scale = 0.2f};
@@ -136,8 +129,8 @@ TEST(ModelBatchAttention, DecodeGroupIsBitIdenticalToTheTiles) {
       ASSERT_TRUE(kv.ok());
       std::vector<std::vector<float>> K, V;  // what the cache holds, as floats
       for (int p = 0; p < pos0 + n; ++p) {
-        auto k = random_floats(static_cast<size_t>(dk) * n_kv_heads, 40 + p);
-        auto v = random_floats(static_cast<size_t>(dv) * n_kv_heads, 600 + p);
+        auto k = pw::test::random_normal_floats(static_cast<size_t>(dk) * n_kv_heads, 40 + p);
+        auto v = pw::test::random_normal_floats(static_cast<size_t>(dv) * n_kv_heads, 600 + p);
         kv->store(0, p, k.data(), v.data());
         if (type == KvType::F16)
           for (auto* row : {&k, &v})
@@ -146,7 +139,7 @@ TEST(ModelBatchAttention, DecodeGroupIsBitIdenticalToTheTiles) {
         V.push_back(v);
       }
       const size_t q_row = static_cast<size_t>(n_head) * dk, att_row = static_cast<size_t>(n_head) * dv;
-      const auto q = random_floats(static_cast<size_t>(n) * q_row, 17);
+      const auto q = pw::test::random_normal_floats(static_cast<size_t>(n) * q_row, 17);
       std::vector<float> scratch_mem(batch_attention_scratch_floats(n_ctx, dk, dv, group));
       const BatchAttentionScratch scratch = batch_attention_scratch(scratch_mem.data(), n_ctx, dk, dv, group);
       std::vector<float> scores(static_cast<size_t>(group) * n_ctx), q_tmp(static_cast<size_t>(group) * dk);
