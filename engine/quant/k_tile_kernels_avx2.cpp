@@ -17,42 +17,14 @@
 #include "engine/quant/k_quants.h"
 #include "engine/quant/avx2_helpers.h"
 #include "engine/quant/k_quants_avx2_common.h"
+#include "engine/quant/k_tile_common.h"
 #include "engine/quant/tile_kernels.h"
 
 namespace pw::quant {
 namespace {
 
-constexpr int kPrefetch = 512;
-
-inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
-
 inline __m256i scaled_dot(__m256i q, __m256i a, __m256i scales) {
   return _mm256_madd_epi16(_mm256_maddubs_epi16(q, a), scales);
-}
-
-// The cache lines of the block kPrefetch bytes after super-block b of each row of the tile
-// (continuing into the caller's next tile past the rows' end: avx2::row_stream_offset).
-// _mm_prefetch directly and always_inline: written with avx2::prefetch and plain inline, GCC 12
-// compiled every call of this to nothing (apparently it takes a function whose only effect is a
-// prefetch for const and drops the call as dead): the K-quant tiles had no software prefetch until 2026-11-22.
-// Check with objdump (prefetcht0) after touching this.
-template <typename Block, int NR>
-[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes,
-                                                   size_t next_tile) {
-  const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
-  #pragma GCC unroll 4
-  for (int r = 0; r < NR; ++r)
-    #pragma GCC unroll 4
-    for (size_t off = 0; off < sizeof(Block); off += 64)
-      _mm_prefetch(reinterpret_cast<const char*>(w + static_cast<size_t>(r) * ws + pf + off), _MM_HINT_T0);
-}
-
-template <int NR, int NT>
-inline void store(const __m256 (&acc)[NR][NT], float* y, size_t ys) {
-  #pragma GCC unroll 4
-  for (int t = 0; t < NT; ++t)
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = avx2::hsum_ps(acc[r][t]);
 }
 
 // Q4_K (kFive = false) and Q5_K (kFive = true).
