@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "engine/quant/row_stream.h"
+
 namespace pw::quant::avx2 {
 namespace {
 
@@ -69,20 +71,6 @@ inline __m256i bits_to_bytes_32(const uint8_t* qh) {
       _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000));
   const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
   return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
-}
-
-// Software prefetch for the weight-row streams of a tile (tile_kernels_avx2.cpp,
-// k_tile_kernels_avx2.cpp): where to prefetch, from a row's start, when the stream is at byte
-// `pos` of a row of `row_bytes` bytes. Past the row's end the stream continues `next_tile`
-// bytes further on (the same row of the caller's next tile, nr rows down: callers walk a
-// matrix by tiles of the same height, and decode by 1-row tiles, one sequential stream), so a new
-// tile does not start on cold rows. With 2048-column rows a tile's rows are only 1-2 KiB
-// (Q4_K) and the prefetch distance is a large part of a row: stopping at the row's end left a
-// quarter to a half of every new tile's bytes un-prefetched. The offset is the same for all
-// rows of a tile (computed once per block); prefetching an address past the matrix is harmless
-// (a hint, never dereferenced).
-inline size_t row_stream_offset(size_t pos, size_t row_bytes, size_t next_tile) {
-  return pos < row_bytes ? pos : pos + (next_tile - row_bytes);
 }
 
 // always_inline: a function whose only effect is a prefetch counts as "const" for GCC, and calls

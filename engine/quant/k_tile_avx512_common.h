@@ -1,10 +1,10 @@
 // Helpers shared by the AVX-512 VNNI K-quant tiles (k_tile_kernels_avx512.cpp: Q4_K/Q5_K,
-// q6k_tile_kernels_avx512.cpp: Q6_K), on top of k_tile_common.h (kPrefetch, load32,
+// q6k_tile_kernels_avx512.cpp: Q6_K), on top of k_tile_common.h (load32,
 // prefetch_blocks, store: shared with the AVX2 K tiles). Include ONLY from files named *_avx512.cpp (the only ones
 // built with -mavx512vnni -mavx512vl); everything here is internal to each including file
 // (anonymous namespace), so no AVX-512 code can leak into a function called without the CPUID check.
 //
-//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, row_bytes, NR * ws);   // kPrefetch bytes ahead per row
+//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);   // kStreamPrefetch bytes ahead per row
 //   isum = add_scaled_dot(isum, q, load32(act), scales);            // maddubs then vpdpwssd
 //   store<NR, NT>(acc, y, ys);                                      // y[t * ys + r] = hsum(acc[r][t])
 #pragma once

@@ -3,7 +3,7 @@
 // AVX2 flags (*_avx2.cpp / *_avx512.cpp); everything is internal to each including file
 // (anonymous namespace), so each copy carries its own file's instruction set.
 //
-//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, row_bytes, NR * ws);   // kPrefetch bytes ahead per row
+//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);   // kStreamPrefetch bytes ahead per row
 //   const __m256i a = load32(act);
 //   store<NR, NT>(acc, y, ys);                                      // y[t * ys + r] = hsum(acc[r][t])
 #pragma once
@@ -18,20 +18,17 @@
 namespace pw::quant {
 namespace {
 
-constexpr int kPrefetch = 512;
-
 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
-// The cache lines of the block kPrefetch bytes after super-block b of each row of the tile
-// (continuing into the caller's next tile past the rows' end: avx2::row_stream_offset).
+// The cache lines of the block kStreamPrefetch bytes after super-block b of each row of
+// the tile (continuing into the caller's next tiles past the rows' end: RowStream).
 // _mm_prefetch directly and always_inline: written with avx2::prefetch and plain inline, GCC 12
 // compiled every call of this to nothing (apparently it takes a function whose only effect is a
 // prefetch for const and drops the call as dead): the K-quant tiles had no software prefetch until 2026-11-22.
 // Check with objdump (prefetcht0) after touching this.
 template <typename Block, int NR>
-[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, size_t row_bytes,
-                                                   size_t next_tile) {
-  const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(Block) + kPrefetch, row_bytes, next_tile);
+[[gnu::always_inline]] inline void prefetch_blocks(const uint8_t* w, size_t ws, int64_t b, const RowStream& stream) {
+  const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(Block));
   #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)
     #pragma GCC unroll 4

@@ -37,7 +37,8 @@ template <bool kFive, int NR, int NT>
 void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
   static_assert(offsetof(WB, dmin) == offsetof(WB, d) + 2, "d and dmin are converted with one load");
-  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB), next_tile = NR * ws;
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB);
+  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bit4 = _mm256_set1_epi8(0x10);
   const __m256i scale_ctrl = avx2::k4_pair_dup_ctrl(false), min_ctrl = avx2::k4_pair_dup_ctrl(true);
@@ -54,7 +55,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
     alignas(16) float f[NR][NT][4];  // d * d_a, dmin * d_a
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
-    prefetch_blocks<WB, NR>(w, ws, b, row_bytes, next_tile);
+    prefetch_blocks<WB, NR>(w, ws, b, stream);
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       x[r] = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws) + b;
@@ -116,7 +117,8 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
 
 template <int NR, int NT>
 void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
-  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K), next_tile = NR * ws;
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K);
+  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bits45 = _mm256_set1_epi8(0x30);
   const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);
@@ -129,7 +131,7 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const BlockQ6K* x[NR];
     __m256i sc16[NR];
-    prefetch_blocks<BlockQ6K, NR>(w, ws, b, row_bytes, next_tile);
+    prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) {
       x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;

@@ -13,8 +13,9 @@
 // same in the same order: results are bit-identical to the AVX2 tiles (tested), hence also to
 // the gemm panels, and decode stays consistent with batched prompts whichever kernel runs.
 //
-// Decode streams the weights from memory: the prefetch scheme is the AVX2 tiles' (kPrefetch
-// bytes ahead per row stream, running on into the caller's next tile near a row's end).
+// Decode streams the weights from memory: the prefetch scheme is the AVX2 tiles'
+// (kStreamPrefetch bytes ahead per row stream, running on into the caller's next tiles
+// near a row's end: RowStream).
 #include <immintrin.h>
 
 #include <cstddef>
@@ -87,7 +88,8 @@ template <bool kFive, int NR, int NT>
 void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
   static_assert(offsetof(WB, dmin) == offsetof(WB, d) + 2, "d and dmin are converted with one load");
-  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB), next_tile = NR * ws;
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB);
+  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
   const __m512i low4 = _mm512_set1_epi8(0x0F);
   const __m512i bit4 = _mm512_set1_epi8(0x10);
   const __m512i nib_shift = _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4);
@@ -120,7 +122,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
       #pragma GCC unroll 4
       for (int t = 0; t < NT; ++t)
         yb[kb][t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b + kb;
-      prefetch_blocks<WB, NR>(w, ws, b + kb, row_bytes, next_tile);
+      prefetch_blocks<WB, NR>(w, ws, b + kb, stream);
     }
     #pragma GCC unroll 8
     for (int u = 0; u < U; ++u) {

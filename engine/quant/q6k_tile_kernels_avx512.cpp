@@ -55,7 +55,8 @@ inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
 // bit-identical results. The -32 * scale . bsums term starts in the low half, in the AVX2 lanes.
 template <int NR, int NT>
 void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
-  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K), next_tile = NR * ws;
+  const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K);
+  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
   const __m512i low4 = _mm512_set1_epi8(0x0F);
   const __m512i bits0145 = _mm512_set1_epi8(0x33);
   const __m512i qh_shift = _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2);
@@ -72,7 +73,7 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
   for (int64_t b = 0; b < n / kQK_K; ++b) {
     const BlockQ6K* x[NR];
     __m512i sc16[NR];
-    prefetch_blocks<BlockQ6K, NR>(w, ws, b, row_bytes, next_tile);
+    prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);
     const BlockQ8K* yb[NT];
     #pragma GCC unroll 4
     for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;

@@ -8,9 +8,9 @@
 // iteration: 4 independent FMA chains, and the activation block is loaded once for 4 rows.
 // Q4_1/Q5_1 add m * s per block into a second per-pair accumulator (4 lanes, only lane 0 used).
 //
-// Weights are streamed from memory in decode: each row's next bytes are prefetched kPrefetch
-// bytes ahead so the 4 row streams of a tile keep enough requests in flight, running on into
-// the caller's next tile near a row's end (avx2::row_stream_offset).
+// Weights are streamed from memory in decode: each row's next bytes are prefetched
+// kStreamPrefetch bytes ahead so the 4 row streams of a tile keep enough requests in
+// flight, running on into the caller's next tiles near a row's end (RowStream).
 //
 // These tiles are compute-bound even in decode (L2-resident speed close to the streaming one),
 // so uops per block count. Measured 2026-11-22 (session 4b, `pagewise-bench kernels --json
@@ -30,8 +30,6 @@
 
 namespace pw::quant {
 namespace {
-
-constexpr int kPrefetch = 512;
 
 inline float f16_to_f32(uint16_t h) { return _cvtsh_ss(h); }
 
@@ -116,7 +114,8 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   using WB = typename F::Block;
   using AB = ActBlock<F>;
   const int64_t nb = n / kLegacyBlock;
-  const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB), next_tile = NR * ws;
+  const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
+  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
   __m256 acc[NR][NT];
   __m128 macc[NR][NT];
   #pragma GCC unroll 4
@@ -175,7 +174,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   // per-block test for when to prefetch); the last partial group block by block.
   int64_t b = 0;
   for (; b + kEvery <= nb; b += kEvery) {
-    const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
+    const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(WB));
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
     #pragma GCC unroll 4

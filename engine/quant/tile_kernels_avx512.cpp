@@ -25,8 +25,6 @@
 namespace pw::quant {
 namespace {
 
-constexpr int kPrefetch = 512;
-
 // Unsigned codes of a block and the offset subtracted from them.
 struct Q4_0 {
   using Block = BlockQ4_0;
@@ -53,7 +51,8 @@ template <typename F, int NR, int NT>
 void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   using WB = typename F::Block;
   const int64_t nb = n / kLegacyBlock;
-  const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB), next_tile = NR * ws;
+  const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
+  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
   // The offset as unsigned bytes (128 for Q8_0): its sums are computed positive and negated
   // (vpdpbusd's unsigned operand cannot hold -offset).
   const __m256i offset = _mm256_set1_epi8(static_cast<char>(F::kOffset == 128 ? 0x80 : F::kOffset));
@@ -95,7 +94,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   // per-block test for when to prefetch); the last partial group block by block.
   int64_t b = 0;
   for (; b + kEvery <= nb; b += kEvery) {
-    const size_t pf = avx2::row_stream_offset(static_cast<size_t>(b) * sizeof(WB) + kPrefetch, row_bytes, next_tile);
+    const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(WB));
     #pragma GCC unroll 4
     for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
     #pragma GCC unroll 4

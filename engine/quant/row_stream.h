@@ -1,0 +1,52 @@
+// Where a tile kernel prefetches its weight rows: the streams of rows a tile walks, and how far
+// ahead (kStreamPrefetch). Used by the SIMD tiles (tile_kernels_*.cpp, k_tile_*.cpp,
+// q6k_tile_kernels_avx512.cpp); no SIMD here.
+#pragma once
+
+#include <cstddef>
+
+namespace pw::quant {
+
+// How far ahead the tiles prefetch their weight-row streams (decode reads every weight byte once
+// per token from memory). 512 bytes left the 2-thread Q4_K matvec at 0.67-0.78 of the read
+// bandwidth; 2048-4096 gave 0.78-0.85, Q6_K 0.83-0.85 -> 0.90-0.93, Q8_0 0.82-0.86 -> 0.88-0.93,
+// and Llama-3.2-1B Q4_K_M generation +2-14% (2026-11-22, `pagewise-bench kernels` and `engine`,
+// variants alternated on the 2-core VM; see docs/engine-speed.md). With 4 KiB pages the
+// hardware prefetcher stops at every page boundary; a distance of a page keeps one request
+// stream running ahead across it.
+constexpr size_t kStreamPrefetch = 4096;
+
+// Software prefetch for the weight-row streams of a tile (tile_kernels_avx2.cpp,
+// k_tile_kernels_avx2.cpp and their AVX-512 siblings; tested in
+// tests/engine/row_stream_test.cpp): the offset, from a row's start, of the byte `distance`
+// further along the row's stream when the stream is at byte `pos` of a row of `row_bytes`
+// bytes. Past the row's end the stream continues `next_tile` bytes further on (the same row of
+// the caller's next tile, nr rows down: callers walk a matrix by tiles of the same height, and
+// decode by 1-row tiles, one sequential stream), so a new tile does not start on cold rows; a
+// distance of several rows skips as many tiles. Built once per tile call (one division, none
+// for 1-row tiles), offset() once per prefetch group. The offset is the same for all rows of a
+// tile; prefetching an address past the matrix is harmless (a hint, never dereferenced).
+//
+//   const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+//   avx2::prefetch(w + r * ws + stream.offset(b * sizeof(Block)));
+class RowStream {
+ public:
+  RowStream(size_t distance, size_t row_bytes, size_t next_tile) : row_bytes_(row_bytes), next_tile_(next_tile) {
+    if (next_tile == row_bytes || distance < row_bytes) {
+      rest_ = distance;  // one stream of whole rows, or still within the next row
+    } else {
+      const size_t rows = distance / row_bytes;
+      tiles_ahead_ = rows * next_tile;
+      rest_ = distance - rows * row_bytes;
+    }
+  }
+  size_t offset(size_t pos) const {
+    const size_t at = pos + rest_;  // < 2 * row_bytes, or any size for 1-row tiles
+    return at < row_bytes_ ? tiles_ahead_ + at : tiles_ahead_ + at + (next_tile_ - row_bytes_);
+  }
+
+ private:
+  size_t row_bytes_, next_tile_, tiles_ahead_ = 0, rest_ = 0;
+};
+
+}  // namespace pw::quant
