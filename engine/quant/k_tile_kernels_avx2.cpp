@@ -38,7 +38,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
   static_assert(offsetof(WB, dmin) == offsetof(WB, d) + 2, "d and dmin are converted with one load");
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB);
-  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+  const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bit4 = _mm256_set1_epi8(0x10);
   const __m256i scale_ctrl = avx2::k4_pair_dup_ctrl(false), min_ctrl = avx2::k4_pair_dup_ctrl(true);
@@ -118,7 +118,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
 template <int NR, int NT>
 void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K);
-  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+  const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i bits45 = _mm256_set1_epi8(0x30);
   const __m256i ctrl0 = avx2::pair_ctrl(0), ctrl1 = avx2::pair_ctrl(1);

@@ -89,7 +89,7 @@ void tile_q45_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t
   using WB = std::conditional_t<kFive, BlockQ5K, BlockQ4K>;
   static_assert(offsetof(WB, dmin) == offsetof(WB, d) + 2, "d and dmin are converted with one load");
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(WB);
-  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+  const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
   const __m512i low4 = _mm512_set1_epi8(0x0F);
   const __m512i bit4 = _mm512_set1_epi8(0x10);
   const __m512i nib_shift = _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4);

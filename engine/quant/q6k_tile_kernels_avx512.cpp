@@ -56,7 +56,7 @@ inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
 template <int NR, int NT>
 void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K);
-  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+  const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
   const __m512i low4 = _mm512_set1_epi8(0x0F);
   const __m512i bits0145 = _mm512_set1_epi8(0x33);
   const __m512i qh_shift = _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2);

@@ -7,13 +7,18 @@
 
 namespace pw::quant {
 
-// How far ahead the tiles prefetch their weight-row streams (decode reads every weight byte once
-// per token from memory). 512 bytes left the 2-thread Q4_K matvec at 0.67-0.78 of the read
-// bandwidth; 2048-4096 gave 0.78-0.85, Q6_K 0.83-0.85 -> 0.90-0.93, Q8_0 0.82-0.86 -> 0.88-0.93,
-// and Llama-3.2-1B Q4_K_M generation +2-14% (2026-11-22, `pagewise-bench kernels` and `engine`,
-// variants alternated on the 2-core VM; see docs/engine-speed.md). With 4 KiB pages the
-// hardware prefetcher stops at every page boundary; a distance of a page keeps one request
-// stream running ahead across it.
+// How far ahead of a tile its prefetches run, in bytes of the matrix: each of the tile's NR row
+// streams prefetches kStreamPrefetch / NR bytes ahead (decode reads every weight byte once per
+// token from memory). 1-row tiles (K-quant decode): 512 bytes left the 2-thread Q4_K matvec at
+// 0.67-0.78 of the read bandwidth, 2048-4096 gave 0.78-0.85 (8192 and 16384 no better, and
+// slower generation), Q6_K 0.83-0.85 -> 0.90-0.93; Llama-3.2-1B Q4_K_M generation +2-14%.
+// 4-row tiles (legacy formats) need the per-stream share: 4096 bytes per row stream (16 KiB of
+// the matrix) cut 2-thread Q4_0 from 0.62-0.73 to 0.54-0.61 and Q8_0 2048x2048 from 0.87 to
+// 0.81, as a task's first and last 16 KiB went unprefetched or to the other thread; with 1024
+// per stream they are back (Q4_0 0.59-0.70, Q8_0 0.89-1.01). Measured 2026-11-22 with
+// `pagewise-bench kernels` and `engine`, variants alternated on the noisy 2-core VM (medians of
+// 3-5 runs move by +-0.05; see docs/engine-speed.md). With 4 KiB pages the hardware prefetcher
+// stops at every page boundary; a page of lead keeps requests running across it.
 constexpr size_t kStreamPrefetch = 4096;
 
 // Software prefetch for the weight-row streams of a tile (tile_kernels_avx2.cpp,
@@ -27,7 +32,7 @@ constexpr size_t kStreamPrefetch = 4096;
 // for 1-row tiles), offset() once per prefetch group. The offset is the same for all rows of a
 // tile; prefetching an address past the matrix is harmless (a hint, never dereferenced).
 //
-//   const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+//   const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
 //   avx2::prefetch(w + r * ws + stream.offset(b * sizeof(Block)));
 class RowStream {
  public:

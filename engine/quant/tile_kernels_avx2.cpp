@@ -115,7 +115,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   using AB = ActBlock<F>;
   const int64_t nb = n / kLegacyBlock;
   const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
-  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+  const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
   __m256 acc[NR][NT];
   __m128 macc[NR][NT];
   #pragma GCC unroll 4

@@ -52,7 +52,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   using WB = typename F::Block;
   const int64_t nb = n / kLegacyBlock;
   const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
-  const RowStream stream(kStreamPrefetch, row_bytes, NR * ws);
+  const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
   // The offset as unsigned bytes (128 for Q8_0): its sums are computed positive and negated
   // (vpdpbusd's unsigned operand cannot hold -offset).
   const __m256i offset = _mm256_set1_epi8(static_cast<char>(F::kOffset == 128 ? 0x80 : F::kOffset));
