@@ -65,6 +65,24 @@ Buffer allocate_touched(size_t bytes, int value) {
   return b;
 }
 
+// Reads one kBlock-byte block with the whole pool (kChunk bytes per task) into `sums`; wall
+// seconds, and the calling thread's CPU seconds in *cpu when given.
+double time_block_read(compute::ThreadPool& pool, const uint8_t* block, std::vector<uint64_t>& sums, bool avx2,
+                       double* cpu = nullptr) {
+  constexpr int64_t kTasks = static_cast<int64_t>(kBlock / kChunk);
+  double t = 0;
+  const double c = thread_cpu_time_once([&] {
+    t = time_once([&] {
+      (void)pool.parallel_for(kTasks, [&](int64_t task, int) {
+        const uint8_t* p = block + static_cast<size_t>(task) * kChunk;
+        sums[static_cast<size_t>(task)] += avx2 ? sum_avx2(p, kChunk) : sum_sse2(p, kChunk);
+      });
+    });
+  });
+  if (cpu) *cpu = c;
+  return t;
+}
+
 }  // namespace
 
 MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick) {
@@ -79,8 +97,7 @@ MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick) {
   f.buffer_bytes = bytes;
   const bool avx2 = __builtin_cpu_supports("avx2");
   const int64_t blocks = static_cast<int64_t>(bytes / kBlock);
-  constexpr int64_t kTasks = static_cast<int64_t>(kBlock / kChunk);
-  std::vector<uint64_t> sums(static_cast<size_t>(kTasks));
+  std::vector<uint64_t> sums(kBlock / kChunk);
 
   // Each timed unit is one block, read by the whole pool; blocks walk through the buffer, so
   // every read comes from DRAM. Per-block medians (rather than whole passes) are comparable
@@ -89,16 +106,8 @@ MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick) {
   std::vector<double> read_times, read_cpu_times, copy_times;
   for (int pass = 0; pass < f.passes + 1; ++pass) {  // pass 0 warms up
     for (int64_t b = 0; b < blocks; ++b) {
-      const uint8_t* block = src.get() + static_cast<size_t>(b) * kBlock;
-      double t = 0;
-      const double cpu = thread_cpu_time_once([&] {
-        t = time_once([&] {
-          (void)pool.parallel_for(kTasks, [&](int64_t c, int) {
-            const uint8_t* p = block + static_cast<size_t>(c) * kChunk;
-            sums[static_cast<size_t>(c)] += avx2 ? sum_avx2(p, kChunk) : sum_sse2(p, kChunk);
-          });
-        });
-      });
+      double cpu = 0;
+      const double t = time_block_read(pool, src.get() + static_cast<size_t>(b) * kBlock, sums, avx2, &cpu);
       if (pass > 0) {
         read_times.push_back(t);
         read_cpu_times.push_back(cpu);
@@ -112,7 +121,7 @@ MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick) {
     for (int64_t b = 0; b < blocks; ++b) {
       const size_t offset = static_cast<size_t>(b) * kBlock;
       const double t = time_once([&] {
-        (void)pool.parallel_for(kTasks, [&](int64_t c, int) {
+        (void)pool.parallel_for(static_cast<int64_t>(kBlock / kChunk), [&](int64_t c, int) {
           const size_t o = offset + static_cast<size_t>(c) * kChunk;
           std::memcpy(dst.get() + o, src.get() + o, kChunk);
         });
@@ -125,6 +134,25 @@ MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick) {
   if (pool.size() == 1) f.read_cpu_time_gbps = static_cast<double>(kBlock) / median(read_cpu_times) / 1e9;
   return f;
 }
+
+ReadProbe::ReadProbe(bool quick) : sums_(kBlock / kChunk), avx2_(__builtin_cpu_supports("avx2")) {
+  const uint64_t llc = compute::last_level_cache_bytes();
+  uint64_t bytes = quick ? (uint64_t{16} << 20) : std::max<uint64_t>(uint64_t{256} << 20, 4 * llc);
+  bytes = (bytes + kBlock - 1) / kBlock * kBlock;
+  buffer_ = allocate_touched(bytes, 3).release();
+  if (buffer_) blocks_ = static_cast<int64_t>(bytes / kBlock);
+}
+
+ReadProbe::~ReadProbe() { std::free(buffer_); }
+
+double ReadProbe::sample(compute::ThreadPool& pool) {
+  if (!buffer_) return 0;
+  const double t = time_block_read(pool, buffer_ + static_cast<size_t>(next_) * kBlock, sums_, avx2_);
+  next_ = (next_ + 1) % blocks_;
+  return t;
+}
+
+size_t ReadProbe::block_bytes() { return kBlock; }
 
 DispatchFigures measure_dispatch(compute::ThreadPool& pool, bool quick) {
   DispatchFigures d;

@@ -13,7 +13,9 @@
 // written (STREAM convention).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "engine/compute/thread_pool.h"
 
@@ -28,6 +30,33 @@ struct MemoryFigures {
 };
 
 MemoryFigures measure_memory(compute::ThreadPool& pool, bool quick);
+
+// Read bandwidth sampled in step with another measurement: each sample() reads the next 8 MiB
+// block of its own buffer (several times the last-level cache, like measure_memory's) with the
+// whole pool and returns the wall seconds. The kernel benchmark interleaves one sample with
+// every timed call, so the kernel and the read loop see the same machine: on a shared VM the
+// memory bandwidth moves by 30% from one minute to the next.
+//
+//   pw::bench::ReadProbe probe(quick);
+//   std::vector<double> read_s;
+//   for (...) { read_s.push_back(probe.sample(pool)); time the kernel...; }
+//   double read_gbps = probe.block_bytes() / median(read_s) / 1e9;
+class ReadProbe {
+ public:
+  explicit ReadProbe(bool quick);
+  ~ReadProbe();
+  ReadProbe(const ReadProbe&) = delete;
+  ReadProbe& operator=(const ReadProbe&) = delete;
+  bool ok() const { return buffer_ != nullptr; }
+  double sample(compute::ThreadPool& pool);  // 0 when the buffer could not be allocated
+  static size_t block_bytes();
+
+ private:
+  uint8_t* buffer_ = nullptr;
+  int64_t blocks_ = 0, next_ = 0;
+  std::vector<uint64_t> sums_;
+  bool avx2_ = false;
+};
 
 struct DispatchFigures {
   double hot_us = 0;          // back-to-back parallel_for of one empty task per thread
