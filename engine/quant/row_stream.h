@@ -9,12 +9,13 @@ namespace pw::quant {
 
 // How far ahead of a tile its prefetches run, in bytes of the matrix: each of the tile's NR row
 // streams prefetches kStreamPrefetch / NR bytes ahead (decode reads every weight byte once per
-// token from memory). 1-row tiles (K-quant decode): 512 bytes left the 2-thread Q4_K matvec at
-// 0.67-0.78 of the read bandwidth, 2048-4096 gave 0.78-0.85 (8192 and 16384 no better, and
-// slower generation), Q6_K 0.83-0.85 -> 0.90-0.93; Llama-3.2-1B Q4_K_M generation +2-14%.
+// token from memory). 1-row tiles (K-quant decode), 2 threads, 512 -> 4096 bytes: Q4_K 13.1 /
+// 14.6 / 13.4 -> 14.2 / 17.4 / 15.1 GB/s at 2048x2048 / 2048x8192 / 8192x2048, Q6_K 14.8 / 15.3
+// / 15.7 -> 16.6 / 17.0 / 17.8 (medians of 5 alternating runs); Llama-3.2-1B Q4_K_M generation
+// +2-14%; 8192 and 16384 no better, and slower generation.
 // 4-row tiles (legacy formats) need the per-stream share: 4096 bytes per row stream (16 KiB of
-// the matrix) cut 2-thread Q4_0 from 0.62-0.73 to 0.54-0.61 and Q8_0 2048x2048 from 0.87 to
-// 0.81, as a task's first and last 16 KiB went unprefetched or to the other thread; with 1024
+// the matrix) cut 2-thread Q4_0 from 0.62-0.76 to 0.53-0.60 and Q8_0 2048x2048 from 0.86 to
+// 0.79, as a task's first and last 16 KiB went unprefetched or to the other thread; with 1024
 // per stream they are back (Q4_0 0.59-0.70, Q8_0 0.89-1.01). Measured 2026-11-22 with
 // `pagewise-bench kernels` and `engine`, variants alternated on the noisy 2-core VM (medians of
 // 3-5 runs move by +-0.05; see docs/engine-speed.md). With 4 KiB pages the hardware prefetcher
