@@ -4,7 +4,7 @@
 // built with -mavx512vnni -mavx512vl); everything here is internal to each including file
 // (anonymous namespace), so no AVX-512 code can leak into a function called without the CPUID check.
 //
-//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);   // kStreamPrefetch bytes ahead per row
+//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);               // kStreamPrefetch / NR ahead per row
 //   isum = add_scaled_dot(isum, q, load32(act), scales);            // maddubs then vpdpwssd
 //   store<NR, NT>(acc, y, ys);                                      // y[t * ys + r] = hsum(acc[r][t])
 #pragma once

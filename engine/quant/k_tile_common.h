@@ -3,7 +3,7 @@
 // AVX2 flags (*_avx2.cpp / *_avx512.cpp); everything is internal to each including file
 // (anonymous namespace), so each copy carries its own file's instruction set.
 //
-//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);   // kStreamPrefetch bytes ahead per row
+//   prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);               // kStreamPrefetch / NR ahead per row
 //   const __m256i a = load32(act);
 //   store<NR, NT>(acc, y, ys);                                      // y[t * ys + r] = hsum(acc[r][t])
 #pragma once
@@ -20,8 +20,8 @@ namespace {
 
 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
-// The cache lines of the block kStreamPrefetch bytes after super-block b of each row of
-// the tile (continuing into the caller's next tiles past the rows' end: RowStream).
+// The cache lines of the block `stream` (kStreamPrefetch / NR bytes) ahead of super-block b of
+// each row of the tile, continuing into the caller's next tiles past the rows' end.
 // _mm_prefetch directly and always_inline: written with avx2::prefetch and plain inline, GCC 12
 // compiled every call of this to nothing (apparently it takes a function whose only effect is a
 // prefetch for const and drops the call as dead): the K-quant tiles had no software prefetch until 2026-11-22.

@@ -14,7 +14,7 @@
 // the gemm panels, and decode stays consistent with batched prompts whichever kernel runs.
 //
 // Decode streams the weights from memory: the prefetch scheme is the AVX2 tiles'
-// (kStreamPrefetch bytes ahead per row stream, running on into the caller's next tiles
+// (kStreamPrefetch / NR bytes ahead per row stream, running on into the caller's next tiles
 // near a row's end: RowStream).
 #include <immintrin.h>
 

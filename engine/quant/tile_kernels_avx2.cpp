@@ -9,8 +9,8 @@
 // Q4_1/Q5_1 add m * s per block into a second per-pair accumulator (4 lanes, only lane 0 used).
 //
 // Weights are streamed from memory in decode: each row's next bytes are prefetched
-// kStreamPrefetch bytes ahead so the 4 row streams of a tile keep enough requests in
-// flight, running on into the caller's next tiles near a row's end (RowStream).
+// kStreamPrefetch / 4 bytes ahead (a page of the matrix for the tile's 4 row streams together),
+// running on into the caller's next tiles near a row's end (RowStream).
 //
 // These tiles are compute-bound even in decode (L2-resident speed close to the streaming one),
 // so uops per block count. Measured 2026-11-22 (session 4b, `pagewise-bench kernels --json
