@@ -132,7 +132,10 @@ int64_t matvec_chunk_rows(int64_t rows, int threads) {
   return std::max<int64_t>(chunk, 16);
 }
 
-// Weight rows per tile call in decode (matvec, one token). K-quants (256-value super-blocks): 1.
+// Weight rows per tile call in decode (matvec, one token) when the format has no row walk
+// (vec_dot_rows, tile_kernels.h: the K-quants' fast tiles have one and matvec uses it instead;
+// what follows is the history that led to it, and still holds for the other cases). K-quants
+// (256-value super-blocks): 1.
 // The rows of a task are then read as one sequential stream (rows are contiguous), which the
 // hardware prefetcher follows far better than a 4-row tile's 4 streams of 1-2 KiB rows (2048
 // columns of Q4_K/Q6_K), and each tile's software prefetch runs on into the next row. Measured
@@ -313,8 +316,13 @@ Status matvec(const MatmulKernels& k, const void* W, int64_t rows, int64_t cols,
   if (!act) return act.error();
   const uint8_t* a = *act;
   const auto* Wb = static_cast<const uint8_t*>(W);
+  const size_t wrb = s.weight_row_bytes;
   return pool.parallel_for_range(rows, matvec_chunk_rows(rows, pool.size()), [&](int64_t r0, int64_t r1, int) {
-    dot_block(*k.weights, s, Wb, rows, cols, r0, r1, a, 0, 1, y, decode_tile_rows(*k.weights));
+    // The task's rows in one call when the format walks rows itself, else tile by tile.
+    if (const quant::VecDotRowsFn walk = k.weights->vec_dot_rows)
+      walk(cols, Wb + static_cast<size_t>(r0) * wrb, wrb, r1 - r0, a, y + r0);
+    else
+      dot_block(*k.weights, s, Wb, rows, cols, r0, r1, a, 0, 1, y, decode_tile_rows(*k.weights));
   });
 }
 

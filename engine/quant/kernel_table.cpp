@@ -144,6 +144,14 @@ void attach_tiles(Table& t, bool fast) {
       vec_dot_tile_q8_0_q8_0_avx512);
   set(T::IQ4_NL, vec_dot_tile_iq4_nl_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_iq4_nl_q8_0_scalar>);
 #if PW_HAVE_K_QUANTS
+  // Decode walks of the K-quant tiles: only with the fast tiles (the scalar tables keep tiles).
+  const auto set_rows = [&](T type, VecDotRowsFn fast_fn, VecDotRowsFn vnni_fn) {
+    const auto i = static_cast<uint32_t>(type);
+    if (t.present[i] && fast) t.entry[i].vec_dot_rows = vnni ? vnni_fn : fast_fn;
+  };
+  set_rows(T::Q4_K, vec_dot_rows_q4_K_q8_K_avx2, vec_dot_rows_q4_K_q8_K_avx512);
+  set_rows(T::Q5_K, vec_dot_rows_q5_K_q8_K_avx2, vec_dot_rows_q5_K_q8_K_avx512);
+  set_rows(T::Q6_K, vec_dot_rows_q6_K_q8_K_avx2, vec_dot_rows_q6_K_q8_K_avx512);
   set(T::Q4_K, vec_dot_tile_q4_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q4_K_q8_K_scalar>,
       vec_dot_tile_q4_K_q8_K_avx512);
   set(T::Q5_K, vec_dot_tile_q5_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q5_K_q8_K_scalar>,

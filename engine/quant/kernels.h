@@ -41,6 +41,9 @@ using VecDotFn = float (*)(int64_t n, const void* weight_row, const void* act_ro
 // activation row t at a + t * a_stride).
 using VecDotTileFn = void (*)(int64_t n, const void* w, size_t w_stride, int nr, const void* a, size_t a_stride,
                               int nt, float* y, size_t y_stride);
+// Decode product of one activation row against `rows` consecutive weight rows (tile_kernels.h):
+// y[r] = dot(row r at w + r * w_stride, a), each bit-identical to vec_dot_tile's output for that row.
+using VecDotRowsFn = void (*)(int64_t n, const void* w, size_t w_stride, int64_t rows, const void* a, float* y);
 
 struct TypeKernels {
   GgmlType type;
@@ -64,6 +67,9 @@ struct TypeKernels {
   // callers then use vec_dot pair by pair. vec_dot_tile_scalar is the twin tests compare with.
   VecDotTileFn vec_dot_tile = nullptr;
   VecDotTileFn vec_dot_tile_scalar = nullptr;
+  // Decode (one token, any number of rows) in one call, where that is faster than tile calls
+  // row by row (the K-quants' fast tiles); null otherwise: callers then use vec_dot_tile.
+  VecDotRowsFn vec_dot_rows = nullptr;
   // Prompt-processing panels (gemm_kernels.h): fastest available and the scalar twin. Null for
   // formats without them (compute::matmul then uses the tiles or dequantize + sgemm).
   const GemmKernels* gemm = nullptr;

@@ -54,7 +54,8 @@ inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
 // exactly the AVX2 tile's integer (integer sums are exact), and the float steps are the same:
 // bit-identical results. The -32 * scale . bsums term starts in the low half, in the AVX2 lanes.
 template <int NR, int NT>
-void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys,
+               int64_t groups = 1) {
   const size_t row_bytes = static_cast<size_t>(n / kQK_K) * sizeof(BlockQ6K);
   const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
   const __m512i low4 = _mm512_set1_epi8(0x0F);
@@ -65,70 +66,74 @@ void tile_q6_K(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t 
                                             0x0302030203020302, 0x0504050405040504, 0x0504050405040504,
                                             0x0706070607060706, 0x0706070607060706);
   const __m512i pick_hi = _mm512_add_epi8(pick_lo, _mm512_set1_epi8(8));
-  __m256 acc[NR][NT];
-  #pragma GCC unroll 4
-  for (auto& row : acc)
+  // Groups of NR consecutive rows, one after the other (vec_dot_rows), with the constants above
+  // kept in registers.
+  for (int64_t g = 0; g < groups; ++g, w += NR * ws, y += NR) {
+    __m256 acc[NR][NT];
     #pragma GCC unroll 4
-    for (auto& v : row) v = _mm256_setzero_ps();
-  for (int64_t b = 0; b < n / kQK_K; ++b) {
-    const BlockQ6K* x[NR];
-    __m512i sc16[NR];
-    prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);
-    const BlockQ8K* yb[NT];
-    #pragma GCC unroll 4
-    for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
-    // Two int32 chains per pair (q_lo and q_hi products): vpdpwssd has a 5-cycle latency.
-    __m512i isum[NR][NT], isum_hi[NR][NT];
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
-      const __m256i s = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
-      sc16[r] = _mm512_castsi256_si512(s);
+    for (auto& row : acc)
       #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t) {
-        const __m256i offset = _mm256_sub_epi32(_mm256_setzero_si256(),
-                                                _mm256_slli_epi32(_mm256_madd_epi16(s, load32(yb[t]->bsums)), 5));
-        isum[r][t] = _mm512_zextsi256_si512(offset);
-        isum_hi[r][t] = _mm512_setzero_si512();
-      }
-    }
-#pragma GCC unroll 2
-    for (int h = 0; h < 2; ++h) {
+      for (auto& v : row) v = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / kQK_K; ++b) {
+      const BlockQ6K* x[NR];
+      __m512i sc16[NR];
+      prefetch_blocks<BlockQ6K, NR>(w, ws, b, stream);
+      const BlockQ8K* yb[NT];
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
+      // Two int32 chains per pair (q_lo and q_hi products): vpdpwssd has a 5-cycle latency.
+      __m512i isum[NR][NT], isum_hi[NR][NT];
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
-        const __m512i ql = load64(x[r]->ql + 64 * h);
-        const __m512i qh = _mm512_broadcast_i64x4(load32(x[r]->qh + 32 * h));
-        // Bits 0-1 and 4-5 of every byte: [qh | qh >> 2] & 0x33 (64-bit shifts: the bits kept
-        // never cross a byte).
-        const __m512i hb = _mm512_and_si512(_mm512_srlv_epi64(qh, qh_shift), bits0145);
-        // low4 ? nibble : top bits (vpternlogd 0xE4 = C ? A : B); bits 6-7 of hb and hb << 4 are 0.
-        const __m512i q_lo = _mm512_ternarylogic_epi32(ql, _mm512_slli_epi64(hb, 4), low4, 0xE4);
-        const __m512i q_hi = _mm512_ternarylogic_epi32(_mm512_srli_epi64(ql, 4), hb, low4, 0xE4);
-        // Scales 8h..8h+7 in every lane (one shuffle), then lane L's own: 8h+L, 8h+4+L.
-        const __m512i sc8 = h == 0 ? _mm512_shuffle_i32x4(sc16[r], sc16[r], 0x00)
-                                  : _mm512_shuffle_i32x4(sc16[r], sc16[r], 0x55);
-        const __m512i s_lo = _mm512_shuffle_epi8(sc8, pick_lo);
-        const __m512i s_hi = _mm512_shuffle_epi8(sc8, pick_hi);
+        x[r] = reinterpret_cast<const BlockQ6K*>(w + static_cast<size_t>(r) * ws) + b;
+        const __m256i s = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[r]->scales)));
+        sc16[r] = _mm512_castsi256_si512(s);
         #pragma GCC unroll 4
         for (int t = 0; t < NT; ++t) {
-          const int8_t* ah = yb[t]->qs + 128 * h;
-          isum[r][t] = _mm512_dpwssd_epi32(isum[r][t], _mm512_maddubs_epi16(q_lo, load64(ah)), s_lo);
-          isum_hi[r][t] = _mm512_dpwssd_epi32(isum_hi[r][t], _mm512_maddubs_epi16(q_hi, load64(ah + 64)), s_hi);
+          const __m256i offset = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                                  _mm256_slli_epi32(_mm256_madd_epi16(s, load32(yb[t]->bsums)), 5));
+          isum[r][t] = _mm512_zextsi256_si512(offset);
+          isum_hi[r][t] = _mm512_setzero_si512();
+        }
+      }
+#pragma GCC unroll 2
+      for (int h = 0; h < 2; ++h) {
+        #pragma GCC unroll 4
+        for (int r = 0; r < NR; ++r) {
+          const __m512i ql = load64(x[r]->ql + 64 * h);
+          const __m512i qh = _mm512_broadcast_i64x4(load32(x[r]->qh + 32 * h));
+          // Bits 0-1 and 4-5 of every byte: [qh | qh >> 2] & 0x33 (64-bit shifts: the bits kept
+          // never cross a byte).
+          const __m512i hb = _mm512_and_si512(_mm512_srlv_epi64(qh, qh_shift), bits0145);
+          // low4 ? nibble : top bits (vpternlogd 0xE4 = C ? A : B); bits 6-7 of hb and hb << 4 are 0.
+          const __m512i q_lo = _mm512_ternarylogic_epi32(ql, _mm512_slli_epi64(hb, 4), low4, 0xE4);
+          const __m512i q_hi = _mm512_ternarylogic_epi32(_mm512_srli_epi64(ql, 4), hb, low4, 0xE4);
+          // Scales 8h..8h+7 in every lane (one shuffle), then lane L's own: 8h+L, 8h+4+L.
+          const __m512i sc8 = h == 0 ? _mm512_shuffle_i32x4(sc16[r], sc16[r], 0x00)
+                                    : _mm512_shuffle_i32x4(sc16[r], sc16[r], 0x55);
+          const __m512i s_lo = _mm512_shuffle_epi8(sc8, pick_lo);
+          const __m512i s_hi = _mm512_shuffle_epi8(sc8, pick_hi);
+          #pragma GCC unroll 4
+          for (int t = 0; t < NT; ++t) {
+            const int8_t* ah = yb[t]->qs + 128 * h;
+            isum[r][t] = _mm512_dpwssd_epi32(isum[r][t], _mm512_maddubs_epi16(q_lo, load64(ah)), s_lo);
+            isum_hi[r][t] = _mm512_dpwssd_epi32(isum_hi[r][t], _mm512_maddubs_epi16(q_hi, load64(ah + 64)), s_hi);
+          }
+        }
+      }
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) {
+        const float d = _cvtsh_ss(x[r]->d);
+        #pragma GCC unroll 4
+        for (int t = 0; t < NT; ++t) {
+          const __m512i s = _mm512_add_epi32(isum[r][t], isum_hi[r][t]);
+          const __m256i sum = _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
+          acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(sum), acc[r][t]);
         }
       }
     }
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      const float d = _cvtsh_ss(x[r]->d);
-      #pragma GCC unroll 4
-      for (int t = 0; t < NT; ++t) {
-        const __m512i s = _mm512_add_epi32(isum[r][t], isum_hi[r][t]);
-        const __m256i sum = _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * yb[t]->d), _mm256_cvtepi32_ps(sum), acc[r][t]);
-      }
-    }
+    store<NR, NT>(acc, y, ys);
   }
-  store<NR, NT>(acc, y, ys);
 }
 
 }  // namespace
@@ -138,6 +143,13 @@ void vec_dot_tile_q6_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, 
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* ab = static_cast<const uint8_t*>(a);
   dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile_q6_K<NR, NT>(n, wb, ws, ab, as, y, ys); });
+}
+
+void vec_dot_rows_q6_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  // Row by row: two row streams at once cost Q6_K 4-6% (tile_kernels.h).
+  tile_q6_K<1, 1>(n, wb, ws, ab, 0, y, 1, rows);
 }
 
 }  // namespace pw::quant

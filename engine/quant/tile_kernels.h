@@ -6,6 +6,8 @@
 //
 //   // y[t * y_stride + r] = dot(weight row r, activation row t), r < nr <= kTileRows, t < nt <= kTileTokens
 //   k->vec_dot_tile(n, W, w_row_bytes, 4, A, a_row_bytes, 2, y, rows);
+//   // decode: y[r] = dot(weight row r, a) for r < rows, any number of consecutive rows
+//   if (k->vec_dot_rows) k->vec_dot_rows(n, W, w_row_bytes, rows, a, y);
 //
 // Rules (must not change):
 // - Each output is made of the same exact integer block sums as vec_dot, scaled and accumulated in
@@ -14,6 +16,13 @@
 //   outputs for any thread count, tile split and batch size (the model tests rely on it).
 // - Against vec_dot (and the scalar twins) only the order of float additions differs; the
 //   tests bound that difference like vec_dot's own (tests/engine/quant_tile_test.cpp).
+// - vec_dot_rows is the decode product of the K-quants: one token against a run of rows, walked
+//   inside one call, so the tile's constants stay in registers and its setup and call are paid
+//   once per run, not once per row. Q4_K/Q5_K walk with the 2-row tile (walk_rows); Q6_K with the
+//   1-row tile, because its tile already runs at memory speed and two row streams at once cost
+//   it 4-6% when streaming. Each output is bit-identical to vec_dot_tile's for the same row (the
+//   same tile code computes it). Measured 2026-11-22: 1-row tile calls per row cost Q4_K a tenth
+//   of its speed at 2048 columns (8 super-blocks per row); see docs/engine-speed.md.
 // - _avx2 functions only after cpu_features().avx2_fma_f16c. Their scalar twin is the format's
 //   vec_dot_*_scalar applied pair by pair (vec_dot_tile_by_pairs below).
 #pragma once
@@ -46,6 +55,18 @@ inline void dispatch_tile_shape(int nr, int nt, Run&& run) {
     case 2: tokens.template operator()<2>(); break;
     default: tokens.template operator()<1>(); break;
   }
+}
+
+// The decode walk of a tile function that takes `groups` consecutive groups of NR rows per call:
+// the rows two by two, then the odd last row alone. run.template operator()<NR>(first_row, groups).
+//
+//   walk_rows(rows, [&]<int NR>(int64_t first, int64_t groups) {
+//     tile<NR, 1>(n, w + first * ws, ws, a, 0, y + first, 1, groups);
+//   });
+template <class Run>
+inline void walk_rows(int64_t rows, Run&& run) {
+  if (rows >= 2) run.template operator()<2>(0, rows / 2);
+  if (rows % 2 != 0) run.template operator()<1>(rows - 1, 1);
 }
 
 // Fast tiles (AVX2, tile_kernels_avx2.cpp / k_tile_kernels_avx2.cpp).
@@ -83,6 +104,14 @@ void vec_dot_tile_q5_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, 
                                    float* y, size_t ys);
 void vec_dot_tile_q6_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                    float* y, size_t ys);
+
+// Decode products (y[r] = dot(row r at w + r * ws, a), r < rows): the K-quant tiles walking rows.
+void vec_dot_rows_q4_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q5_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q6_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q4_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q5_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q6_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
 
 // Scalar twin of any tile: vec_dot (normally a format's vec_dot_*_scalar) per (row, token) pair.
 template <float (*Dot)(int64_t, const void*, const void*)>

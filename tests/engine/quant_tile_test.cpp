@@ -170,6 +170,68 @@ TEST(QuantTile, Avx512TilesMatchAvx2TilesBitForBit) {
   }
 }
 
+// Decode walks (vec_dot_rows: the K-quant tiles walking a run of rows two by two in one call)
+// against the tiles row by row: bit for bit, for run lengths that leave an odd last row or none,
+// at several row lengths and with a row stride longer than a row (as in a real tensor's slices);
+// the AVX2 walks on any AVX2 CPU, the AVX-512 walks where the CPU has them; and the kernel table
+// offers the walk of every K-quant with fast tiles and of nothing else.
+struct RowsKernels {
+  GgmlType type;
+  VecDotRowsFn avx2, avx512;
+};
+
+TEST(QuantTile, RowWalksMatchTheTilesRowByRowBitForBit) {
+  const RowsKernels walks[] = {
+      {GgmlType::Q4_K, vec_dot_rows_q4_K_q8_K_avx2, vec_dot_rows_q4_K_q8_K_avx512},
+      {GgmlType::Q5_K, vec_dot_rows_q5_K_q8_K_avx2, vec_dot_rows_q5_K_q8_K_avx512},
+      {GgmlType::Q6_K, vec_dot_rows_q6_K_q8_K_avx2, vec_dot_rows_q6_K_q8_K_avx512},
+  };
+  for (const GgmlType type : tiled_formats()) {
+    const bool k_quant = type == GgmlType::Q4_K || type == GgmlType::Q5_K || type == GgmlType::Q6_K;
+    if (!k_quant) {
+      EXPECT_EQ(kernels_for(type)->vec_dot_rows, nullptr) << type_name(type);
+    }
+  }
+  if (!cpu_features().avx2_fma_f16c) {
+    GTEST_SKIP() << "this CPU has no AVX2/FMA/F16C: no row walks to compare";
+  }
+  const bool vnni = cpu_features().avx512_vnni_kernels;
+  std::mt19937 rng(78);
+  for (const RowsKernels& p : walks) {
+    const TypeKernels& k = *kernels_for(p.type);
+    EXPECT_EQ(k.vec_dot_rows, vnni ? p.avx512 : p.avx2) << type_name(p.type) << ": the table's walk";
+    const TypeKernels& ak = *kernels_for(k.vec_dot_type);
+    for (int64_t n : {int64_t{256}, int64_t{3 * 256}, int64_t{2048}}) {
+      constexpr int kRows = 9;
+      const Rows dense = make_rows(k, n, kRows, rng);
+      // The same rows with 64 bytes of junk after each: the walk must step by the stride.
+      const size_t stride = dense.row_bytes + 64;
+      std::vector<uint8_t> w(stride * kRows, 0xA5);
+      for (int r = 0; r < kRows; ++r)
+        std::memcpy(w.data() + r * stride, dense.bytes.data() + r * dense.row_bytes, dense.row_bytes);
+      const Rows a = make_rows(ak, n, 1, rng);
+      std::vector<float> expect(kRows);
+      for (int r = 0; r < kRows; ++r)
+        k.vec_dot_tile(n, w.data() + r * stride, stride, 1, a.bytes.data(), a.row_bytes, 1, &expect[r], 1);
+      for (int first : {0, 1})
+        for (int rows : {1, 2, 3, 4, 7, kRows - first}) {
+          if (first + rows > kRows) continue;
+          for (const VecDotRowsFn walk : {p.avx2, vnni ? p.avx512 : nullptr}) {
+            if (!walk) continue;
+            std::vector<float> y(kRows + 1, -7.0f);
+            walk(n, w.data() + first * stride, stride, rows, a.bytes.data(), y.data());
+            for (int r = 0; r < rows; ++r)
+              EXPECT_EQ(std::memcmp(&y[r], &expect[first + r], sizeof(float)), 0)
+                  << type_name(p.type) << (walk == p.avx2 ? " avx2" : " avx512") << " n=" << n << " rows "
+                  << first << ".." << first + rows << " row " << first + r << ": " << y[r] << " vs tile "
+                  << expect[first + r];
+            EXPECT_EQ(y[rows], -7.0f) << type_name(p.type) << ": the walk wrote past its rows";
+          }
+        }
+    }
+  }
+}
+
 // The tolerance above must be far below what a real mistake changes: results of different
 // weight rows against the same activations (what a wrong row, block or scale gives) spread over
 // many times the tolerance.
