@@ -26,7 +26,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-int usage(const std::string& why) {
+int attention_usage(const std::string& why) {
   std::cerr << "pagewise-bench attention: " << why
             << "\nusage: pagewise-bench attention [--json] [--depths 256,1024,1500] [--kv-heads 8] [--group 4] "
                "[--head-dim 64]\n";
@@ -56,23 +56,23 @@ int run_attention(std::vector<std::string>& args) {
         try {
           depths.push_back(std::stoi(item));
         } catch (...) {
-          return usage("bad depth list");
+          return attention_usage("bad depth list");
         }
-        if (depths.back() < 1) return usage("depths must be positive");
+        if (depths.back() < 1) return attention_usage("depths must be positive");
       }
       continue;
     }
     if (a == "--kv-heads" && next_int(kv_heads)) continue;
     if (a == "--group" && next_int(group)) continue;
     if (a == "--head-dim" && next_int(hd)) continue;
-    return usage("unknown or incomplete option " + a);
+    return attention_usage("unknown or incomplete option " + a);
   }
   int max_depth = 1;
   for (int d : depths) max_depth = std::max(max_depth, d);
 
   auto kv = model::KvCache::create(
       {.n_layer = 1, .n_ctx = max_depth, .k_width = hd * kv_heads, .v_width = hd * kv_heads, .type = model::KvType::F16});
-  if (!kv) return usage(kv.error().message());
+  if (!kv) return attention_usage(kv.error().message());
   std::mt19937 rng(7);
   std::normal_distribution<float> nd(0.0f, 1.0f);
   std::vector<float> row(static_cast<size_t>(hd) * kv_heads);

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/bench_stats.h"
 #include "bench/bench_util.h"
 #include "engine/compute/matmul.h"
 #include "engine/embed/embedder.h"
@@ -95,11 +96,6 @@ std::string exact_text(const embed::Embedder& pe, std::mt19937& rng, int tokens)
   return s;
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
-}
 
 int run_embed(std::vector<std::string>& args) {
   std::string model, shape_name, type_name_arg = "F16", passages_out;

@@ -41,7 +41,7 @@ using nlohmann::ordered_json;
 
 constexpr int kTtftTokens = 1500;
 
-int usage(const std::string& message) {
+int engine_usage(const std::string& message) {
   std::cerr << "pagewise-bench engine: " << message
             << "\nusage: pagewise-bench engine -m MODEL [-p 512] [-n 128] [-t THREADS] [-r 3] [--no-ttft] [--path auto|gemm|sgemm|vec_dot] [--json]\n";
   return 2;
@@ -87,33 +87,33 @@ int run_engine(std::vector<std::string>& args) {
     };
     if (a == "--json") continue;  // JSON is the only output
     if (a == "--path") {  // how batches are multiplied (compute::BatchPath), for comparisons
-      if (i + 1 >= args.size()) return usage("missing value after --path");
+      if (i + 1 >= args.size()) return engine_usage("missing value after --path");
       const std::string p = args[++i];
       if (p == "auto") path = compute::BatchPath::Auto;
       else if (p == "sgemm") path = compute::BatchPath::Sgemm;
       else if (p == "gemm") path = compute::BatchPath::Gemm;
       else if (p == "vec_dot") path = compute::BatchPath::VecDot;
-      else return usage("--path is auto, gemm, sgemm or vec_dot");
+      else return engine_usage("--path is auto, gemm, sgemm or vec_dot");
       continue;
     }
     if (a == "--no-ttft") {
       ttft = false;
     } else if (a == "-m" || a == "--model") {
-      if (i + 1 >= args.size()) return usage("missing value after " + a);
+      if (i + 1 >= args.size()) return engine_usage("missing value after " + a);
       model_path = args[++i];
     } else if (a == "-p" || a == "--prompt") {
-      if (!number(prompt, 1, 1 << 20)) return usage("bad -p");
+      if (!number(prompt, 1, 1 << 20)) return engine_usage("bad -p");
     } else if (a == "-n" || a == "--gen") {
-      if (!number(gen, 0, 1 << 20)) return usage("bad -n");
+      if (!number(gen, 0, 1 << 20)) return engine_usage("bad -n");
     } else if (a == "-t" || a == "--threads") {
-      if (!number(threads, 1, 1024)) return usage("bad thread count");
+      if (!number(threads, 1, 1024)) return engine_usage("bad thread count");
     } else if (a == "-r" || a == "--repeats") {
-      if (!number(repeats, 1, 1000)) return usage("bad -r");
+      if (!number(repeats, 1, 1000)) return engine_usage("bad -r");
     } else {
-      return usage("unknown option '" + a + "'");
+      return engine_usage("unknown option '" + a + "'");
     }
   }
-  if (model_path.empty()) return usage("-m MODEL is required (make one with pagewise-cli make-test-model)");
+  if (model_path.empty()) return engine_usage("-m MODEL is required (make one with pagewise-cli make-test-model)");
 
   pw::log::set_level(pw::log::Level::warn);  // stdout carries the JSON only
   auto model = model::Model::load(model_path);
@@ -122,7 +122,7 @@ int run_engine(std::vector<std::string>& args) {
   model::SessionOptions options;
   options.n_ctx = std::max(prompt + gen, ttft ? kTtftTokens + 1 : 0);
   if (options.n_ctx > hp.n_ctx_train)
-    return usage("the model's context (" + std::to_string(hp.n_ctx_train) + ") is too small for these lengths");
+    return engine_usage("the model's context (" + std::to_string(hp.n_ctx_train) + ") is too small for these lengths");
   options.threads = threads;
   options.batch_path = path;
   // Per-operation times of the prompt runs (wall seconds, summed over the repeats' prompts).

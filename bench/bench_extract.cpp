@@ -26,23 +26,16 @@
 #include <sys/resource.h>
 
 #include "bench/bench.h"
+#include "bench/bench_stats.h"
 #include "ingest/chunker.h"
 #include "ingest/extract.h"
 
 namespace {
 
+using pw::bench::cpu_seconds_so_far;
+
 namespace fs = std::filesystem;
 
-double cpu_seconds_so_far() {
-  double total = 0;
-  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
-    rusage u{};
-    getrusage(who, &u);
-    total += static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-             static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-  }
-  return total;
-}
 
 struct RunTotals {
   double seconds = 0;

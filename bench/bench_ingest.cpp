@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/bench_stats.h"
 #include "bench/ingest_stages.h"
 #include "engine/embed/embedder.h"
 #include "engine/embed/test_encoder_model.h"
@@ -41,19 +42,11 @@
 
 namespace {
 
+using pw::bench::cpu_seconds_so_far;
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double cpu_seconds_so_far() {
-  double total = 0;
-  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
-    rusage u{};
-    getrusage(who, &u);
-    total += static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-             static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-  }
-  return total;
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

@@ -99,7 +99,7 @@ Status write_synthetic(const std::filesystem::path& path, const SyntheticShape& 
   return w.write(path);
 }
 
-int usage(const std::string& message) {
+int model_usage(const std::string& message) {
   std::cerr << "pagewise-bench model: " << message
             << "\nusage: pagewise-bench model [--json] [--quick] [-m MODEL] [--type q4_0] [--prompt N] [--gen N] [-t N]\n";
   return 2;
@@ -130,21 +130,21 @@ int run_model(std::vector<std::string>& args) {
       quick = true;
     } else if (a == "-m" || a == "--model") {
       const auto v = value();
-      if (!v) return usage("missing value after " + a);
+      if (!v) return model_usage("missing value after " + a);
       model_path = *v;
     } else if (a == "--type") {
       const auto v = value();
       const auto t = v ? type_from_name(*v) : std::nullopt;
-      if (!t) return usage("bad --type");
+      if (!t) return model_usage("bad --type");
       type = *t;
     } else if (a == "--prompt") {
-      if (!number(prompt, 1, 1 << 20)) return usage("bad --prompt");
+      if (!number(prompt, 1, 1 << 20)) return model_usage("bad --prompt");
     } else if (a == "--gen") {
-      if (!number(gen, 1, 1 << 20)) return usage("bad --gen");
+      if (!number(gen, 1, 1 << 20)) return model_usage("bad --gen");
     } else if (a == "-t" || a == "--threads") {
-      if (!number(threads, 1, 1024)) return usage("bad thread count");
+      if (!number(threads, 1, 1024)) return model_usage("bad thread count");
     } else {
-      return usage("unknown option '" + a + "'");
+      return model_usage("unknown option '" + a + "'");
     }
   }
   if (quick) {

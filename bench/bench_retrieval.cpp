@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/bench_stats.h"
 #include "engine/util/log.h"
 #include "rag/retrieval/library_queries.h"
 #include "rag/retrieval/retriever.h"
@@ -45,11 +46,15 @@
 
 namespace {
 
+using pw::bench::Clock;
+using pw::bench::ms_since;
+using pw::bench::percentile;
+using pw::bench::random_words;
+using pw::bench::zipf_pick;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 // CPU time of the whole process (all threads, so the scan's helpers count) in milliseconds:
 // on a machine shared with other builds, wall time mostly measures waiting for a core.
@@ -74,30 +79,8 @@ double mean(const std::vector<double>& v) {
 
 double min_of(const std::vector<double>& v) { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
-}
 
-std::vector<std::string> vocabulary(int n) {
-  std::mt19937 rng(42);
-  std::vector<std::string> words;
-  const char* letters = "abcdefghijklmnopqrstuvwxyz";
-  for (int i = 0; i < n; ++i) {
-    std::string w;
-    int len = 3 + static_cast<int>(rng() % 8);
-    for (int k = 0; k < len; ++k) w += letters[rng() % 26];
-    words.push_back(w);
-  }
-  return words;
-}
 
-const std::string& pick(std::mt19937& rng, const std::vector<std::string>& words) {
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  double x = std::pow(u(rng), 3.0);
-  return words[static_cast<size_t>(x * static_cast<double>(words.size() - 1))];
-}
 
 // The query "embedder" of this benchmark: hands the retriever a precomputed query vector.
 // Benchmark plumbing only (the engine's encoder replaces it in the product).
@@ -118,7 +101,8 @@ constexpr int kChunksPerDocument = 100;
 // Writes `chunks` synthetic chunks in one transaction. Returns false on failure.
 bool fill_library(pw::rag::LibraryStore& store, int64_t chunks, int words_per_chunk, double& seconds) {
   auto t = Clock::now();
-  auto words = vocabulary(20000);
+  std::mt19937 word_rng(42);
+  auto words = random_words(word_rng, 20000);
   std::mt19937 rng(7);
   auto& db = store.database();
   int64_t collection = *store.ensure_collection("bench");
@@ -144,10 +128,10 @@ bool fill_library(pw::rag::LibraryStore& store, int64_t chunks, int words_per_ch
     for (int c = 0; c < kChunksPerDocument && written < chunks; ++c, ++written) {
       std::string text;
       for (int w = 0; w < words_per_chunk; ++w) {
-        text += pick(rng, words);
+        text += zipf_pick(rng, words);
         text += (w % 15 == 14) ? ". " : " ";
       }
-      std::string heading = "Part " + std::to_string(c / 10) + " " + pick(rng, words);
+      std::string heading = "Part " + std::to_string(c / 10) + " " + zipf_pick(rng, words);
       chunk_st->bind_int(1, doc_id).bind_int(2, c).bind_int(3, c + 1).bind_int(4, words_per_chunk)
           .bind_text(5, text).bind_text(6, heading);
       if (!chunk_st->run().ok()) return false;
@@ -193,7 +177,8 @@ int run_retrieval(std::vector<std::string>& args) {
   const fs::path dir = keep_dir.empty() ? fs::temp_directory_path() / ("pagewise-bench-retrieval-" + std::to_string(::getpid()))
                                         : fs::path(keep_dir);
   fs::create_directories(dir);
-  auto words = vocabulary(20000);
+  std::mt19937 word_rng(42);
+  auto words = random_words(word_rng, 20000);
   json results = json::array();
   for (int64_t size : sizes) {
     const fs::path file = dir / ("library-" + std::to_string(size) + "-" + std::to_string(words_per_chunk) + ".sqlite3");
@@ -252,7 +237,7 @@ int run_retrieval(std::vector<std::string>& args) {
     for (int q = 0; q < queries + 3; ++q) {  // the first 3 warm the caches and are not counted
       std::string text;
       int n = 3 + static_cast<int>(qrng() % 4);
-      for (int k = 0; k < n; ++k) text += pick(qrng, words) + " ";
+      for (int k = 0; k < n; ++k) text += zipf_pick(qrng, words) + " ";
       std::vector<float> v = *topic_list[qrng() % topic_list.size()];
       for (float& x : v) x += normal(qrng);
       embedder.next = v;

@@ -13,40 +13,21 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/bench_stats.h"
 #include "rag/store/library_store.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using pw::bench::Clock;
+using pw::bench::ms_since;
+using pw::bench::percentile;
+using pw::bench::random_words;
+using pw::bench::zipf_pick;
 
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
-}
 
-std::vector<std::string> vocabulary(std::mt19937& rng, int n) {
-  std::vector<std::string> words;
-  const char* letters = "abcdefghijklmnopqrstuvwxyz";
-  for (int i = 0; i < n; ++i) {
-    std::string w;
-    int len = 3 + static_cast<int>(rng() % 8);
-    for (int k = 0; k < len; ++k) w += letters[rng() % 26];
-    words.push_back(w);
-  }
-  return words;
-}
 
-// Zipf-like pick: low indexes are common words, as in real text.
-const std::string& pick(std::mt19937& rng, const std::vector<std::string>& words) {
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  double x = std::pow(u(rng), 3.0);
-  return words[static_cast<size_t>(x * static_cast<double>(words.size() - 1))];
-}
+
 
 int run_store(std::vector<std::string>& args) {
   int documents = 200, chunks_per_doc = 40, words_per_chunk = 150, queries = 200, dim = 384;
@@ -63,7 +44,7 @@ int run_store(std::vector<std::string>& args) {
     return 1;
   }
   std::mt19937 rng(42);
-  auto words = vocabulary(rng, 20000);
+  auto words = random_words(rng, 20000);
   int64_t collection = *store->create_collection("bench");
 
   std::vector<double> write_ms;
@@ -79,7 +60,7 @@ int run_store(std::vector<std::string>& args) {
       pw::ingest::Chunk ch;
       ch.ordinal = c;
       ch.page_start = ch.page_end = 1 + c / 2;
-      for (int w = 0; w < words_per_chunk; ++w) ch.text += pick(rng, words) + " ";
+      for (int w = 0; w < words_per_chunk; ++w) ch.text += zipf_pick(rng, words) + " ";
       ch.heading_path = "Part " + std::to_string(c / 10);
       ch.token_count = words_per_chunk;
       chunks.push_back(std::move(ch));
@@ -105,7 +86,7 @@ int run_store(std::vector<std::string>& args) {
   for (int q = 0; q < queries; ++q) {
     std::string query;
     int n = 3 + static_cast<int>(rng() % 4);
-    for (int k = 0; k < n; ++k) query += pick(rng, words) + " ";
+    for (int k = 0; k < n; ++k) query += zipf_pick(rng, words) + " ";
     auto t = Clock::now();
     auto hits = store->search_fts(query, 20);
     search_ms.push_back(ms_since(t));

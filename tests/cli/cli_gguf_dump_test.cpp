@@ -9,7 +9,7 @@
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+using pw::test::contains;
 
 TEST(CliGgufDump, PrintsVersionMetadataAndTensorTable) {
   const auto model = pw::test::shared_path("fixtures/models/tiny-llama-Q4_0.gguf");

@@ -12,7 +12,7 @@
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using pw::test::contains;
 
 std::vector<float> floats(const std::vector<uint8_t>& bytes) {
   std::vector<float> out(bytes.size() / 4);

@@ -17,16 +17,16 @@
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using pw::test::contains;
 
-std::string vocab(const std::string& name) {
+std::string ggml_vocab(const std::string& name) {
   return pw::test::shared_path("fixtures/tokenizers/ggml-vocab-" + name + ".gguf").string();
 }
 
 TEST(CliMakeTestModel, TinyModelIsWrittenAndRuns) {
   pw::test::TempDir dir;
   const std::string out = (dir / "tiny.gguf").string();
-  auto r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", vocab("llama-spm"), "--type", "Q4_0",
+  auto r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", ggml_vocab("llama-spm"), "--type", "Q4_0",
                               "--out", out, "-t", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "wrote " + out + ": tiny-llama Q4_0")) << r.out;
@@ -35,19 +35,19 @@ TEST(CliMakeTestModel, TinyModelIsWrittenAndRuns) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.err, "generation: 8 tokens")) << r.err;
   // Refuses to replace a file unless --force.
-  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", vocab("llama-spm"), "--out", out});
+  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", ggml_vocab("llama-spm"), "--out", out});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "already exists")) << r.err;
 }
 
 TEST(CliMakeTestModel, DryRunListsTheRealShape) {
-  auto r = pw::test::run_cli({"make-test-model", "--shape", "llama-3.2-1b", "--vocab", vocab("llama-bpe"), "--type",
+  auto r = pw::test::run_cli({"make-test-model", "--shape", "llama-3.2-1b", "--vocab", ggml_vocab("llama-bpe"), "--type",
                               "Q4_K_M", "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "token_embd.weight\tq6_K\t[2048, 128256]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "blk.15.ffn_gate.weight\tq4_K\t[2048, 8192]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "147 tensors, 1235814432 parameters, vocabulary 128256")) << r.out;
-  r = pw::test::run_cli({"make-test-model", "--shape", "qwen2.5-0.5b", "--vocab", vocab("qwen2"), "--dry-run"});
+  r = pw::test::run_cli({"make-test-model", "--shape", "qwen2.5-0.5b", "--vocab", ggml_vocab("qwen2"), "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "blk.0.attn_q.bias\tf32\t[896]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "blk.0.attn_k.weight\tq5_0\t[896, 128]\n")) << r.out;
@@ -56,17 +56,17 @@ TEST(CliMakeTestModel, DryRunListsTheRealShape) {
 TEST(CliMakeTestModel, BadUsage) {
   pw::test::TempDir dir;
   const std::string out = (dir / "x.gguf").string();
-  auto r = pw::test::run_cli({"make-test-model", "--shape", "gpt-9", "--vocab", vocab("qwen2"), "--out", out});
+  auto r = pw::test::run_cli({"make-test-model", "--shape", "gpt-9", "--vocab", ggml_vocab("qwen2"), "--out", out});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "unknown shape 'gpt-9' (one of: llama-3.2-1b, qwen2.5-0.5b, tiny-llama, tiny-qwen2, "
                               "all-minilm-l6-v2, bge-base, nomic-embed-text-v1.5, tiny-bert, tiny-nomic)"))
       << r.err;
   // An encoder needs a WordPiece vocabulary.
-  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-bert", "--vocab", vocab("llama-spm"), "--out", out});
+  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-bert", "--vocab", ggml_vocab("llama-spm"), "--out", out});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "is not a WordPiece tokenizer")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
-  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", vocab("qwen2"), "--out", out, "--type", "Q7"});
+  r = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", ggml_vocab("qwen2"), "--out", out, "--type", "Q7"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "unknown type 'Q7'")) << r.err;
 }
@@ -79,7 +79,7 @@ TEST(CliMakeTestModel, EncoderIsWrittenAndEmbeds) {
     for (const char* shape : {"tiny-bert", "tiny-nomic"}) {
       const std::string out = (dir / (std::string(shape) + "-" + type + ".gguf")).string();
       auto r = pw::test::run_cli(
-          {"make-test-model", "--shape", shape, "--vocab", vocab("bert-bge"), "--type", type, "--out", out});
+          {"make-test-model", "--shape", shape, "--vocab", ggml_vocab("bert-bge"), "--type", type, "--out", out});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       EXPECT_TRUE(contains(r.out, "wrote " + out + ": " + shape + " " + type)) << r.out;
       EXPECT_TRUE(contains(r.out, "vocabulary 30522")) << r.out;
@@ -104,7 +104,7 @@ TEST(CliMakeTestModel, EncoderIsWrittenAndEmbeds) {
 // llama-quantize: no output.weight, so token_embd is treated as the output matrix, Q6_K):
 // MiniLM's 384-wide rows do not fit K-quant blocks (Q4_K -> Q5_0, Q6_K -> Q8_0), bge-base's do.
 TEST(CliMakeTestModel, DryRunListsTheEncoderShapes) {
-  auto r = pw::test::run_cli({"make-test-model", "--shape", "all-minilm-l6-v2", "--vocab", vocab("bert-bge"), "--type",
+  auto r = pw::test::run_cli({"make-test-model", "--shape", "all-minilm-l6-v2", "--vocab", ggml_vocab("bert-bge"), "--type",
                               "Q4_K_M", "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "token_embd.weight\tq8_0\t[384, 30522]\n")) << r.out;
@@ -115,7 +115,7 @@ TEST(CliMakeTestModel, DryRunListsTheEncoderShapes) {
   EXPECT_TRUE(contains(r.out, "blk.5.ffn_down.weight\tq6_K\t[1536, 384]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "101 tensors, 22565376 parameters")) << r.out;
   EXPECT_TRUE(contains(r.out, "vocabulary 30522")) << r.out;
-  r = pw::test::run_cli({"make-test-model", "--shape", "bge-base", "--vocab", vocab("bert-bge"), "--type", "Q4_K_M",
+  r = pw::test::run_cli({"make-test-model", "--shape", "bge-base", "--vocab", ggml_vocab("bert-bge"), "--type", "Q4_K_M",
                          "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "token_embd.weight\tq6_K\t[768, 30522]\n")) << r.out;
@@ -123,7 +123,7 @@ TEST(CliMakeTestModel, DryRunListsTheEncoderShapes) {
   EXPECT_TRUE(contains(r.out, "blk.1.attn_v.weight\tq4_K\t[768, 768]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "blk.11.ffn_down.weight\tq6_K\t[3072, 768]\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "197 tensors, 108891648 parameters")) << r.out;
-  r = pw::test::run_cli({"make-test-model", "--shape", "minilm-l6", "--vocab", vocab("bert-bge"), "--type", "F16",
+  r = pw::test::run_cli({"make-test-model", "--shape", "minilm-l6", "--vocab", ggml_vocab("bert-bge"), "--type", "F16",
                          "--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "blk.0.attn_q.weight\tf16\t[384, 384]\n")) << r.out;
@@ -133,7 +133,7 @@ TEST(CliMakeTestModel, DryRunListsTheEncoderShapes) {
 TEST(CliGenerateInterrupt, CtrlCStopsCleanly) {
   pw::test::TempDir dir;
   const std::string model = (dir / "tiny.gguf").string();
-  auto made = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", vocab("llama-spm"), "--type",
+  auto made = pw::test::run_cli({"make-test-model", "--shape", "tiny-llama", "--vocab", ggml_vocab("llama-spm"), "--type",
                                  "Q8_0", "--out", model, "-t", "1"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   int out_pipe[2];

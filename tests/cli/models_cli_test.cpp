@@ -8,7 +8,7 @@
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+using pw::test::contains;
 
 std::string model(const std::string& name) { return pw::test::shared_path("fixtures/models/" + name).string(); }
 

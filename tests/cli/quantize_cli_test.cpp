@@ -23,9 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+using pw::test::contains;
 
-fs::path model(const std::string& name) { return pw::test::shared_path("fixtures/models/" + name); }
+fs::path model_file(const std::string& name) { return pw::test::shared_path("fixtures/models/" + name); }
 
 std::vector<std::string> folder_entries(const fs::path& dir) {
   std::vector<std::string> names;
@@ -75,7 +75,7 @@ int wait_exit_code(pid_t pid) {
 TEST(CliQuantize, SummaryAndOnePlainProgressLinePerTensor) {
   pw::test::TempDir dir;
   const auto out = dir / "small.gguf";
-  auto r = pw::test::run_cli({"quantize", model("tiny-qwen2-F32.gguf").string(), out.string(), "q4_k_m", "--threads", "2"});
+  auto r = pw::test::run_cli({"quantize", model_file("tiny-qwen2-F32.gguf").string(), out.string(), "q4_k_m", "--threads", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "(Q4_K_M)")) << r.out;
   EXPECT_TRUE(contains(r.out, "input:   6.5 MiB (6837856 bytes)")) << r.out;
@@ -93,7 +93,7 @@ TEST(CliQuantize, SummaryAndOnePlainProgressLinePerTensor) {
 
   auto ours = pw::gguf::GgufFile::open(out);
   ASSERT_TRUE(ours.ok()) << ours.error().describe();
-  auto reference = pw::gguf::GgufFile::open(model("tiny-qwen2-Q4_K_M.gguf"));
+  auto reference = pw::gguf::GgufFile::open(model_file("tiny-qwen2-Q4_K_M.gguf"));
   ASSERT_TRUE(reference.ok());
   ASSERT_EQ(ours->tensors().size(), reference->tensors().size());
   for (size_t i = 0; i < ours->tensors().size(); ++i) {
@@ -105,7 +105,7 @@ TEST(CliQuantize, SummaryAndOnePlainProgressLinePerTensor) {
 
 TEST(CliQuantize, UsageErrors) {
   pw::test::TempDir dir;
-  const std::string in = model("tiny-llama-F32.gguf").string(), out = (dir / "o.gguf").string();
+  const std::string in = model_file("tiny-llama-F32.gguf").string(), out = (dir / "o.gguf").string();
   auto r = pw::test::run_cli({"quantize"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "usage: pagewise-cli quantize IN.gguf OUT.gguf TYPE")) << r.err;
@@ -124,14 +124,14 @@ TEST(CliQuantize, UsageErrors) {
 
 TEST(CliQuantize, RefusesItsInputQuantizedInputsAndExistingOutputs) {
   pw::test::TempDir dir;
-  fs::copy_file(model("tiny-llama-F32.gguf"), dir / "in.gguf");
+  fs::copy_file(model_file("tiny-llama-F32.gguf"), dir / "in.gguf");
   const auto before = pw::test::read_file(dir / "in.gguf");
   auto r = pw::test::run_cli({"quantize", (dir / "in.gguf").string(), (dir / "in.gguf").string(), "Q8_0", "--force"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "is the input file")) << r.err;
   EXPECT_TRUE(pw::test::read_file(dir / "in.gguf") == before);
 
-  r = pw::test::run_cli({"quantize", model("tiny-llama-Q4_K_M.gguf").string(), (dir / "x.gguf").string(), "Q4_0"});
+  r = pw::test::run_cli({"quantize", model_file("tiny-llama-Q4_K_M.gguf").string(), (dir / "x.gguf").string(), "Q4_0"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "requantization is not supported")) << r.err;
 
@@ -142,14 +142,14 @@ TEST(CliQuantize, RefusesItsInputQuantizedInputsAndExistingOutputs) {
   EXPECT_EQ(pw::test::read_text(dir / "taken.gguf"), "mine");
   r = pw::test::run_cli({"quantize", (dir / "in.gguf").string(), (dir / "taken.gguf").string(), "Q8_0", "--force"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(pw::test::read_file(dir / "taken.gguf") == pw::test::read_file(model("tiny-llama-Q8_0.gguf")));
+  EXPECT_TRUE(pw::test::read_file(dir / "taken.gguf") == pw::test::read_file(model_file("tiny-llama-Q8_0.gguf")));
   EXPECT_EQ(folder_entries(dir.path()), (std::vector<std::string>{"in.gguf", "taken.gguf"}));
 }
 
 // RLIMIT_FSIZE makes the output's writes fail part-way, as a full disk would.
 TEST(CliQuantize, FailedWriteLeavesNothing) {
   pw::test::TempDir logs, dir;
-  const pid_t pid = spawn_cli({"quantize", model("tiny-llama-F32.gguf").string(), (dir / "out.gguf").string(), "Q8_0"},
+  const pid_t pid = spawn_cli({"quantize", model_file("tiny-llama-F32.gguf").string(), (dir / "out.gguf").string(), "Q8_0"},
                               logs / "out", logs / "err", [] {
                                 signal(SIGXFSZ, SIG_IGN);
                                 struct rlimit limit {300 * 1024, 300 * 1024};
@@ -204,7 +204,7 @@ TEST(CliQuantize, ProgressBarOnATerminal) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     std::string exe = PAGEWISE_CLI_PATH;
-    std::vector<std::string> args = {exe, "quantize", model("tiny-llama-F32.gguf").string(), (dir / "o.gguf").string(), "Q4_0"};
+    std::vector<std::string> args = {exe, "quantize", model_file("tiny-llama-F32.gguf").string(), (dir / "o.gguf").string(), "Q4_0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

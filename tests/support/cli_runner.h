@@ -17,4 +17,7 @@ struct CliResult {
 
 CliResult run_cli(const std::vector<std::string>& args);
 
+// True when `text` holds `part` anywhere (the usual check on a command's output).
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 }  // namespace pw::test
