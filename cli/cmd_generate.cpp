@@ -35,7 +35,7 @@
 
 namespace {
 
-int fail(const std::string& message) {
+int fail_generate(const std::string& message) {
   std::cerr << "pagewise-cli generate: " << message << "\n";
   return 1;
 }
@@ -113,26 +113,26 @@ int run_generate(pw::cli::Args& args) {
   o.stop_strings = stops;
 
   auto model = pw::model::Model::load(*model_path);
-  if (!model) return fail(model.error().describe());
+  if (!model) return fail_generate(model.error().describe());
   auto tok = pw::tokenizer::Tokenizer::from_gguf((*model)->file());
-  if (!tok) return fail(*model_path + ": " + tok.error().describe());
+  if (!tok) return fail_generate(*model_path + ": " + tok.error().describe());
   if (!ignore_eos) o.generate.stop_tokens = pw::generate::end_of_generation_tokens((*model)->file());
 
   std::vector<int32_t> prompt;
   if (chat) {
     auto p = chat_prompt(**model, **tok, system, *prompt_arg);
-    if (!p) return fail("chat template: " + p.error().describe());
+    if (!p) return fail_generate("chat template: " + p.error().describe());
     prompt = std::move(*p);
   } else {
     prompt = (*tok)->encode(*prompt_arg);
   }
-  if (prompt.empty()) return fail("the prompt is empty after tokenizing");
+  if (prompt.empty()) return fail_generate("the prompt is empty after tokenizing");
 
   pw::model::SessionOptions so;
   so.n_ctx = n_ctx;
   so.threads = threads;
   auto session = pw::model::Session::create(*model, so);
-  if (!session) return fail(session.error().describe());
+  if (!session) return fail_generate(session.error().describe());
 
   pw::cli::StopSignals signals;  // Ctrl-C: stop after the current token, print what there is
   o.generate.cancel = &signals.flag();
@@ -141,7 +141,7 @@ int run_generate(pw::cli::Args& args) {
     std::cout.flush();
     return static_cast<bool>(std::cout);
   });
-  if (!r) return fail(r.error().describe());
+  if (!r) return fail_generate(r.error().describe());
   if (isatty(STDOUT_FILENO)) std::cout << "\n";
   std::cout.flush();
 

@@ -7,14 +7,12 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/text_columns.h"
 #include "engine/gguf/gguf_file.h"
 
 namespace {
 
-std::string pad(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
+using pw::cli::pad;
 
 int run_gguf_dump(pw::cli::Args& args) {
   const auto max_elements = args.take_option("elements");

@@ -30,11 +30,15 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/text_columns.h"
 #include "engine/embed/embedder.h"
 #include "rag/library/chunk_embedding.h"
 #include "rag/library/library.h"
 
 namespace {
+
+using pw::cli::lpad;
+using pw::cli::pad;
 
 using pw::rag::DocumentOutcome;
 using pw::rag::IngestAction;
@@ -98,15 +102,6 @@ void clear_progress() {
 // "failed" when nothing could be stored; otherwise the document's status.
 std::string status_text(const DocumentOutcome& d) {
   return d.action == IngestAction::Failed ? "failed" : pw::ingest::to_string(d.status);
-}
-
-std::string pad(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-std::string lpad(const std::string& s, size_t width) {
-  return s.size() < width ? std::string(width - s.size(), ' ') + s : s;
 }
 
 void print_text(const IngestReport& r, const std::string& library, const std::string& collection) {

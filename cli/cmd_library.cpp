@@ -19,18 +19,13 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/text_columns.h"
 #include "rag/library/library.h"
 
 namespace {
 
-std::string pad(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-std::string lpad(const std::string& s, size_t width) {
-  return s.size() < width ? std::string(width - s.size(), ' ') + s : s;
-}
+using pw::cli::lpad;
+using pw::cli::pad;
 
 int run_library(pw::cli::Args& args) {
   const auto db = args.take_option("db");

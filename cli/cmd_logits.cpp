@@ -38,7 +38,7 @@ bool parse_tokens(const std::string& list, std::vector<int32_t>& out) {
   return !out.empty();
 }
 
-int fail(const std::string& message) {
+int fail_logits(const std::string& message) {
   std::cerr << "pagewise-cli logits: " << message << "\n";
   return 1;
 }
@@ -80,20 +80,20 @@ int run_logits(pw::cli::Args& args) {
   }
 
   auto model = pw::model::Model::load(*model_path);
-  if (!model) return fail(model.error().describe());
+  if (!model) return fail_logits(model.error().describe());
   // Without --ctx, the context is just large enough for the tokens (up to the model's own).
   if (options.n_ctx == 0) options.n_ctx = std::min<int>((*model)->n_ctx_train(), static_cast<int>(tokens.size()));
   auto session = pw::model::Session::create(*model, options);
-  if (!session) return fail(session.error().describe());
-  if (auto s = session->eval(tokens, pw::model::LogitsMode::All); !s.ok()) return fail(s.error().describe());
+  if (!session) return fail_logits(session.error().describe());
+  if (auto s = session->eval(tokens, pw::model::LogitsMode::All); !s.ok()) return fail_logits(s.error().describe());
 
   auto out = pw::gguf::AtomicFileWriter::create(*out_path);
-  if (!out) return fail(out.error().describe());
+  if (!out) return fail_logits(out.error().describe());
   for (int r = 0; r < session->n_logit_rows(); ++r) {
     const auto row = session->logits(r);
-    if (auto s = out->write(row.data(), row.size_bytes()); !s.ok()) return fail(s.error().describe());
+    if (auto s = out->write(row.data(), row.size_bytes()); !s.ok()) return fail_logits(s.error().describe());
   }
-  if (auto s = out->commit(); !s.ok()) return fail(s.error().describe());
+  if (auto s = out->commit(); !s.ok()) return fail_logits(s.error().describe());
   std::cout << "wrote " << tokens.size() << " x " << (*model)->n_vocab() << " logits (float32) to " << *out_path << "\n";
   return 0;
 }

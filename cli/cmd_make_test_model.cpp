@@ -24,7 +24,7 @@
 
 namespace {
 
-int fail(const std::string& message) {
+int fail_make_test_model(const std::string& message) {
   std::cerr << "pagewise-cli make-test-model: " << message << "\n";
   return 1;
 }
@@ -54,7 +54,7 @@ int make_encoder(const pw::embed::TestEncoderShape& shape, const std::string& vo
   o.seed = seed;
   o.vocab_from = vocab;
   auto plan = pw::embed::plan_test_encoder_model(shape, o);
-  if (!plan) return fail(plan.error().describe());
+  if (!plan) return fail_make_test_model(plan.error().describe());
   std::map<std::string, int> counts;
   for (const auto& t : plan->tensors) ++counts[std::string(pw::type_name(t.type))];
   std::string summary;
@@ -71,9 +71,9 @@ int make_encoder(const pw::embed::TestEncoderShape& shape, const std::string& vo
   }
   std::error_code ec;
   if (!force && std::filesystem::exists(*out, ec))
-    return fail(*out + ": already exists (--force replaces it)");
+    return fail_make_test_model(*out + ": already exists (--force replaces it)");
   const auto start = std::chrono::steady_clock::now();
-  if (pw::Status s = pw::embed::write_test_encoder_model(*out, shape, o); !s.ok()) return fail(s.error().describe());
+  if (pw::Status s = pw::embed::write_test_encoder_model(*out, shape, o); !s.ok()) return fail_make_test_model(s.error().describe());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto bytes = std::filesystem::file_size(*out, ec);
   char line[512];
@@ -113,7 +113,7 @@ int run_make_test_model(pw::cli::Args& args) {
 
   if (dry_run) {
     auto plan = pw::quantize::plan_test_model(req);
-    if (!plan) return fail(plan.error().describe());
+    if (!plan) return fail_make_test_model(plan.error().describe());
     for (const auto& tensor : plan->tensors) {
       std::string ne;
       for (uint64_t d : tensor.ne) ne += (ne.empty() ? "" : ", ") + std::to_string(d);
@@ -124,7 +124,7 @@ int run_make_test_model(pw::cli::Args& args) {
     return 0;
   }
   auto report = pw::quantize::write_test_model(req, *out);
-  if (!report) return fail(report.error().describe());
+  if (!report) return fail_make_test_model(report.error().describe());
   char line[512];
   std::snprintf(line, sizeof line, "wrote %s: %s %s, %.1f M parameters, vocabulary %" PRId64 ", %.1f MiB in %.1f s (%s)\n",
                 out->c_str(), std::string(req.shape->name).c_str(), req.type.c_str(), report->plan.parameters / 1e6,
