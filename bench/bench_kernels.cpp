@@ -139,7 +139,9 @@ int run_kernels(std::vector<std::string>& args) {
                     {"llc_bytes", llc},
                     {"avx2_fma_f16c", cpu.avx2_fma_f16c},
                     {"avx512_vnni_kernels", cpu.avx512_vnni_kernels},
+                    {"avx512_wide_kernels", cpu.avx512_wide_kernels},
                     {"forced_avx2", cpu.forced_avx2},
+                    {"forced_ymm", cpu.forced_ymm},
                     {"forced_scalar", cpu.forced_scalar},
                     {"openblas", compute::have_sgemm()}};
   out["threads"] = {{"one", 1}, {"all", pool_all.size()}};

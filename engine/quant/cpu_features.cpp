@@ -18,13 +18,19 @@ const CpuFeatures& cpu_features() {
     f.avx512vl = __builtin_cpu_supports("avx512vl");
     f.avx512_vnni = __builtin_cpu_supports("avx512vnni");
     f.avx_vnni = __builtin_cpu_supports("avxvnni");
-    const char* force = std::getenv("PAGEWISE_FORCE_SCALAR");
-    f.forced_scalar = force && *force && std::strcmp(force, "0") != 0;
-    const char* force_avx2 = std::getenv("PAGEWISE_FORCE_AVX2");
-    f.forced_avx2 = force_avx2 && *force_avx2 && std::strcmp(force_avx2, "0") != 0;
+    // An environment switch is on when set to anything but "" or "0".
+    const auto set = [](const char* name) {
+      const char* v = std::getenv(name);
+      return v && *v && std::strcmp(v, "0") != 0;
+    };
+    f.forced_scalar = set("PAGEWISE_FORCE_SCALAR");
+    f.forced_avx2 = set("PAGEWISE_FORCE_AVX2");
     f.avx2_fma_f16c = f.avx2 && f.fma && f.f16c && !f.forced_scalar;
     f.avx512_vnni_kernels =
         f.avx2_fma_f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512_vnni && !f.forced_avx2;
+    f.avx512_vbmi = __builtin_cpu_supports("avx512vbmi");
+    f.forced_ymm = set("PAGEWISE_FORCE_YMM");
+    f.avx512_wide_kernels = f.avx512_vnni_kernels && f.avx512_vbmi && !f.forced_ymm;
     return f;
   }();
   return features;

@@ -128,27 +128,38 @@ TypeKernels weight_format(bool fast, GgmlType type, GgmlType vec_dot_type, Dequa
 void attach_tiles(Table& t, bool fast) {
   using T = GgmlType;
   const bool vnni = fast && cpu_features().avx512_vnni_kernels;
-  const auto set = [&](T type, VecDotTileFn fast_fn, VecDotTileFn scalar_fn, VecDotTileFn vnni_fn = nullptr) {
+  const bool wide = fast && cpu_features().avx512_wide_kernels;
+  const auto set = [&](T type, VecDotTileFn fast_fn, VecDotTileFn scalar_fn, VecDotTileFn vnni_fn = nullptr,
+                       VecDotTileFn wide_fn = nullptr) {
     const auto i = static_cast<uint32_t>(type);
     if (!t.present[i]) return;
-    t.entry[i].vec_dot_tile = vnni && vnni_fn ? vnni_fn : pick(fast, fast_fn, scalar_fn);
+    t.entry[i].vec_dot_tile = wide && wide_fn ? wide_fn : vnni && vnni_fn ? vnni_fn : pick(fast, fast_fn, scalar_fn);
     t.entry[i].vec_dot_tile_scalar = scalar_fn;
   };
   set(T::Q4_0, vec_dot_tile_q4_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q4_0_q8_0_scalar>,
-      vec_dot_tile_q4_0_q8_0_avx512);
+      vec_dot_tile_q4_0_q8_0_avx512, vec_dot_tile_q4_0_q8_0_avx512_wide);
   set(T::Q4_1, vec_dot_tile_q4_1_q8_1_avx2, vec_dot_tile_by_pairs<vec_dot_q4_1_q8_1_scalar>);
   set(T::Q5_0, vec_dot_tile_q5_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q5_0_q8_0_scalar>,
-      vec_dot_tile_q5_0_q8_0_avx512);
+      vec_dot_tile_q5_0_q8_0_avx512, vec_dot_tile_q5_0_q8_0_avx512_wide);
   set(T::Q5_1, vec_dot_tile_q5_1_q8_1_avx2, vec_dot_tile_by_pairs<vec_dot_q5_1_q8_1_scalar>);
   set(T::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q8_0_q8_0_scalar>,
-      vec_dot_tile_q8_0_q8_0_avx512);
+      vec_dot_tile_q8_0_q8_0_avx512, vec_dot_tile_q8_0_q8_0_avx512_wide);
   set(T::IQ4_NL, vec_dot_tile_iq4_nl_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_iq4_nl_q8_0_scalar>);
-#if PW_HAVE_K_QUANTS
-  // Decode walks of the K-quant tiles: only with the fast tiles (the scalar tables keep tiles).
-  const auto set_rows = [&](T type, VecDotRowsFn fast_fn, VecDotRowsFn vnni_fn) {
+  // Decode walks of the fast tiles (the scalar tables keep tiles), the walk of the tile the
+  // table picked above: each output bit-identical to vec_dot_tile's.
+  const auto set_rows = [&](T type, VecDotRowsFn fast_fn, VecDotRowsFn vnni_fn = nullptr,
+                            VecDotRowsFn wide_fn = nullptr) {
     const auto i = static_cast<uint32_t>(type);
-    if (t.present[i] && fast) t.entry[i].vec_dot_rows = vnni ? vnni_fn : fast_fn;
+    if (t.present[i] && fast)
+      t.entry[i].vec_dot_rows = wide && wide_fn ? wide_fn : vnni && vnni_fn ? vnni_fn : fast_fn;
   };
+  set_rows(T::Q4_0, vec_dot_rows_q4_0_q8_0_avx2, vec_dot_rows_q4_0_q8_0_avx512, vec_dot_rows_q4_0_q8_0_avx512_wide);
+  set_rows(T::Q4_1, vec_dot_rows_q4_1_q8_1_avx2);
+  set_rows(T::Q5_0, vec_dot_rows_q5_0_q8_0_avx2, vec_dot_rows_q5_0_q8_0_avx512, vec_dot_rows_q5_0_q8_0_avx512_wide);
+  set_rows(T::Q5_1, vec_dot_rows_q5_1_q8_1_avx2);
+  set_rows(T::Q8_0, vec_dot_rows_q8_0_q8_0_avx2, vec_dot_rows_q8_0_q8_0_avx512, vec_dot_rows_q8_0_q8_0_avx512_wide);
+  set_rows(T::IQ4_NL, vec_dot_rows_iq4_nl_q8_0_avx2);
+#if PW_HAVE_K_QUANTS
   set_rows(T::Q4_K, vec_dot_rows_q4_K_q8_K_avx2, vec_dot_rows_q4_K_q8_K_avx512);
   set_rows(T::Q5_K, vec_dot_rows_q5_K_q8_K_avx2, vec_dot_rows_q5_K_q8_K_avx512);
   set_rows(T::Q6_K, vec_dot_rows_q6_K_q8_K_avx2, vec_dot_rows_q6_K_q8_K_avx512);

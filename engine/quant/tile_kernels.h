@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace pw::quant {
 
@@ -58,15 +59,24 @@ inline void dispatch_tile_shape(int nr, int nt, Run&& run) {
 }
 
 // The decode walk of a tile function that takes `groups` consecutive groups of NR rows per call:
-// the rows two by two, then the odd last row alone. run.template operator()<NR>(first_row, groups).
+// the rows G by G, then the last rows % G rows as one group of that height.
+// run.template operator()<NR>(first_row, groups).
 //
-//   walk_rows(rows, [&]<int NR>(int64_t first, int64_t groups) {
+//   walk_rows_by<4>(rows, [&]<int NR>(int64_t first, int64_t groups) {
 //     tile<NR, 1>(n, w + first * ws, ws, a, 0, y + first, 1, groups);
 //   });
+template <int G, class Run>
+inline void walk_rows_by(int64_t rows, Run&& run) {
+  if (rows >= G) run.template operator()<G>(0, rows / G);
+  const int rest = static_cast<int>(rows % G);
+  [&]<int... R>(std::integer_sequence<int, R...>) {
+    ((rest == R + 1 ? run.template operator()<R + 1>(rows - rest, 1) : void()), ...);
+  }(std::make_integer_sequence<int, G - 1>{});
+}
+// The K-quants' walk: two rows at a time, then the odd last row.
 template <class Run>
 inline void walk_rows(int64_t rows, Run&& run) {
-  if (rows >= 2) run.template operator()<2>(0, rows / 2);
-  if (rows % 2 != 0) run.template operator()<1>(rows - 1, 1);
+  walk_rows_by<2>(rows, static_cast<Run&&>(run));
 }
 
 // Fast tiles (AVX2, tile_kernels_avx2.cpp / k_tile_kernels_avx2.cpp).
@@ -105,7 +115,30 @@ void vec_dot_tile_q5_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, 
 void vec_dot_tile_q6_K_q8_K_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                    float* y, size_t ys);
 
-// Decode products (y[r] = dot(row r at w + r * ws, a), r < rows): the K-quant tiles walking rows.
+// 512-bit tiles of the 32-value formats (wide_tile_kernels_avx512.cpp): only when
+// cpu_features().avx512_wide_kernels. Two blocks per register; the float additions go in another
+// order than the 256-bit tiles' (last bits differ), the same order for every tile shape and walk.
+void vec_dot_tile_q4_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
+                                        int nt, float* y, size_t ys);
+void vec_dot_tile_q5_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
+                                        int nt, float* y, size_t ys);
+void vec_dot_tile_q8_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
+                                        int nt, float* y, size_t ys);
+void vec_dot_rows_q4_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q5_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q8_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+
+// Decode products (y[r] = dot(row r at w + r * ws, a), r < rows): the tiles walking rows (the
+// K-quants two rows at a time or one, the 32-value formats four at a time, kTileRows).
+void vec_dot_rows_q4_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q4_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q5_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q5_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q8_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_iq4_nl_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q4_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q5_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
+void vec_dot_rows_q8_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
 void vec_dot_rows_q4_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
 void vec_dot_rows_q5_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
 void vec_dot_rows_q6_K_q8_K_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);

@@ -110,85 +110,90 @@ template <typename F>
 using ActBlock = std::conditional_t<F::kWithMin, BlockQ8_1, BlockQ8_0>;
 
 template <typename F, int NR, int NT>
-void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys,
+          int64_t groups = 1) {
   using WB = typename F::Block;
   using AB = ActBlock<F>;
   const int64_t nb = n / kLegacyBlock;
   const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
   const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
-  __m256 acc[NR][NT];
-  __m128 macc[NR][NT];
-  #pragma GCC unroll 4
-  for (int r = 0; r < NR; ++r)
+  // Groups of NR consecutive rows, one after the other (vec_dot_rows: decode, one token, ys 1),
+  // with the constants above kept in registers.
+  for (int64_t g = 0; g < groups; ++g, w += NR * ws, y += NR) {
+    __m256 acc[NR][NT];
+    __m128 macc[NR][NT];
     #pragma GCC unroll 4
-    for (int t = 0; t < NT; ++t) {
-      acc[r][t] = _mm256_setzero_ps();
-      macc[r][t] = _mm_setzero_ps();
-    }
-  // One prefetch per row every kEvery blocks: at most 64 bytes apart, so every line is
-  // requested, without a prefetch per 18-byte Q4_0 block.
-  constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
-  // One block of all the tile's rows and tokens.
-  const auto block = [&](int64_t b) __attribute__((always_inline)) {
-    WBlock wb[NR];
-    uint16_t dh[NR];
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      const auto* row = w + static_cast<size_t>(r) * ws;
-      const WB& blk = reinterpret_cast<const WB*>(row)[b];
-      wb[r] = unpack<F>(blk);
-      dh[r] = blk.d;
-    }
-    // All rows' F16 scales in one conversion (avx2::f16x4_to_f32).
-    const __m128 d = avx2::f16x4_to_f32(dh);
-    #pragma GCC unroll 4
-    for (int t = 0; t < NT; ++t) {
-      const AB& ab = reinterpret_cast<const AB*>(a + static_cast<size_t>(t) * as)[b];
-      const __m256i aq = avx2::load256(ab.qs);
-      const float da = f16_to_f32(ab.d);
-      [[maybe_unused]] float sa = 0.0f;
-      if constexpr (F::kWithMin) sa = f16_to_f32(ab.s);
-      [[maybe_unused]] __m256i a_offset;  // offset * (a_2i + a_2i+1), int16
-      // The combined scales d[r] * da (the same float products as one vmulss each), stored so
-      // the FMAs below take them as broadcast loads instead of a shuffle uop per row.
-      alignas(16) float scale[4];
-      _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
-      if constexpr (offset_of<F>() != 0) a_offset = _mm256_maddubs_epi16(_mm256_set1_epi8(offset_of<F>()), aq);
+    for (int r = 0; r < NR; ++r)
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) {
+        acc[r][t] = _mm256_setzero_ps();
+        macc[r][t] = _mm_setzero_ps();
+      }
+    // One prefetch per row every kEvery blocks: at most 64 bytes apart, so every line is
+    // requested, without a prefetch per 18-byte Q4_0 block.
+    constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
+    // One block of all the tile's rows and tokens.
+    const auto block = [&](int64_t b) __attribute__((always_inline)) {
+      WBlock wb[NR];
+      uint16_t dh[NR];
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
-        __m256i lanes;
-        if constexpr (F::kSigned)
-          lanes = avx2::dot_u8_s8(wb[r].abs, _mm256_sign_epi8(aq, wb[r].codes));
-        else if constexpr (offset_of<F>() != 0)
-          lanes = _mm256_madd_epi16(_mm256_sub_epi16(_mm256_maddubs_epi16(wb[r].codes, aq), a_offset),
-                                    _mm256_set1_epi16(1));
-        else
-          lanes = avx2::dot_u8_s8(wb[r].codes, aq);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
-        if constexpr (F::kWithMin)
-          macc[r][t] = _mm_fmadd_ss(_mm_set_ss(wb[r].m), _mm_set_ss(sa), macc[r][t]);
+        const auto* row = w + static_cast<size_t>(r) * ws;
+        const WB& blk = reinterpret_cast<const WB*>(row)[b];
+        wb[r] = unpack<F>(blk);
+        dh[r] = blk.d;
       }
+      // All rows' F16 scales in one conversion (avx2::f16x4_to_f32).
+      const __m128 d = avx2::f16x4_to_f32(dh);
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) {
+        const AB& ab = reinterpret_cast<const AB*>(a + static_cast<size_t>(t) * as)[b];
+        const __m256i aq = avx2::load256(ab.qs);
+        const float da = f16_to_f32(ab.d);
+        [[maybe_unused]] float sa = 0.0f;
+        if constexpr (F::kWithMin) sa = f16_to_f32(ab.s);
+        [[maybe_unused]] __m256i a_offset;  // offset * (a_2i + a_2i+1), int16
+        // The combined scales d[r] * da (the same float products as one vmulss each), stored so
+        // the FMAs below take them as broadcast loads instead of a shuffle uop per row.
+        alignas(16) float scale[4];
+        _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
+        if constexpr (offset_of<F>() != 0) a_offset = _mm256_maddubs_epi16(_mm256_set1_epi8(offset_of<F>()), aq);
+        #pragma GCC unroll 4
+        for (int r = 0; r < NR; ++r) {
+          __m256i lanes;
+          if constexpr (F::kSigned)
+            lanes = avx2::dot_u8_s8(wb[r].abs, _mm256_sign_epi8(aq, wb[r].codes));
+          else if constexpr (offset_of<F>() != 0)
+            lanes = _mm256_madd_epi16(_mm256_sub_epi16(_mm256_maddubs_epi16(wb[r].codes, aq), a_offset),
+                                      _mm256_set1_epi16(1));
+          else
+            lanes = avx2::dot_u8_s8(wb[r].codes, aq);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+          if constexpr (F::kWithMin)
+            macc[r][t] = _mm_fmadd_ss(_mm_set_ss(wb[r].m), _mm_set_ss(sa), macc[r][t]);
+        }
+      }
+    };
+    // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
+    // per-block test for when to prefetch); the last partial group block by block.
+    int64_t b = 0;
+    for (; b + kEvery <= nb; b += kEvery) {
+      const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(WB));
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
+      #pragma GCC unroll 4
+      for (int64_t k = 0; k < kEvery; ++k) block(b + k);
     }
-  };
-  // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
-  // per-block test for when to prefetch); the last partial group block by block.
-  int64_t b = 0;
-  for (; b + kEvery <= nb; b += kEvery) {
-    const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(WB));
+    for (; b < nb; ++b) block(b);
     #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
-    #pragma GCC unroll 4
-    for (int64_t k = 0; k < kEvery; ++k) block(b + k);
+    for (int t = 0; t < NT; ++t)
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) {
+        float v = avx2::hsum(acc[r][t]);
+        if constexpr (F::kWithMin) v += _mm_cvtss_f32(macc[r][t]);
+        y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = v;
+      }
   }
-  for (; b < nb; ++b) block(b);
-  #pragma GCC unroll 4
-  for (int t = 0; t < NT; ++t)
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      float v = avx2::hsum(acc[r][t]);
-      if constexpr (F::kWithMin) v += _mm_cvtss_f32(macc[r][t]);
-      y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = v;
-    }
 }
 
 template <typename F>
@@ -196,6 +201,16 @@ void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* ab = static_cast<const uint8_t*>(a);
   dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile<F, NR, NT>(n, wb, ws, ab, as, y, ys); });
+}
+
+// Decode: the rows four by four (kTileRows), the rest as one smaller tile.
+template <typename F>
+void rows_any(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  walk_rows_by<kTileRows>(rows, [&]<int NR>(int64_t first, int64_t groups) {
+    tile<F, NR, 1>(n, wb + static_cast<size_t>(first) * ws, ws, ab, 0, y + first, 1, groups);
+  });
 }
 
 }  // namespace
@@ -223,6 +238,25 @@ void vec_dot_tile_q8_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, co
 void vec_dot_tile_iq4_nl_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                    float* y, size_t ys) {
   tile_any<IQ4_NL>(n, w, ws, nr, a, as, nt, y, ys);
+}
+
+void vec_dot_rows_q4_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q4_0>(n, w, ws, rows, a, y);
+}
+void vec_dot_rows_q4_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q4_1>(n, w, ws, rows, a, y);
+}
+void vec_dot_rows_q5_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q5_0>(n, w, ws, rows, a, y);
+}
+void vec_dot_rows_q5_1_q8_1_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q5_1>(n, w, ws, rows, a, y);
+}
+void vec_dot_rows_q8_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q8_0>(n, w, ws, rows, a, y);
+}
+void vec_dot_rows_iq4_nl_q8_0_avx2(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<IQ4_NL>(n, w, ws, rows, a, y);
 }
 
 }  // namespace pw::quant

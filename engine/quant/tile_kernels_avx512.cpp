@@ -48,7 +48,8 @@ struct Q8_0 {
 };
 
 template <typename F, int NR, int NT>
-void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys) {
+void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys,
+          int64_t groups = 1) {
   using WB = typename F::Block;
   const int64_t nb = n / kLegacyBlock;
   const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
@@ -56,55 +57,59 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   // The offset as unsigned bytes (128 for Q8_0): its sums are computed positive and negated
   // (vpdpbusd's unsigned operand cannot hold -offset).
   const __m256i offset = _mm256_set1_epi8(static_cast<char>(F::kOffset == 128 ? 0x80 : F::kOffset));
-  __m256 acc[NR][NT];
-  #pragma GCC unroll 4
-  for (int r = 0; r < NR; ++r)
+  // Groups of NR consecutive rows, one after the other (vec_dot_rows: decode, one token, ys 1),
+  // with the constants above kept in registers.
+  for (int64_t g = 0; g < groups; ++g, w += NR * ws, y += NR) {
+    __m256 acc[NR][NT];
     #pragma GCC unroll 4
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
-  constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
-  // One block of all the tile's rows and tokens.
-  const auto block = [&](int64_t b) __attribute__((always_inline)) {
-    __m256i codes[NR];
-    uint16_t dh[NR];
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) {
-      const WB& blk = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws)[b];
-      codes[r] = F::codes(blk);
-      dh[r] = blk.d;
-    }
-    const __m128 d = avx2::f16x4_to_f32(dh);
-    #pragma GCC unroll 4
-    for (int t = 0; t < NT; ++t) {
-      const BlockQ8_0& ab = reinterpret_cast<const BlockQ8_0*>(a + static_cast<size_t>(t) * as)[b];
-      const __m256i aq = avx2::load256(ab.qs);
-      const float da = _cvtsh_ss(ab.d);
-      // The rows' combined scales d[r] * da (the same float products as one vmulss each),
-      // stored so the FMAs take them as broadcast memory operands (a load, no shuffle uop).
-      alignas(16) float scale[4];
-      _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
-      const __m256i start = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(), offset, aq));
+    for (int r = 0; r < NR; ++r)
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
+    constexpr int64_t kEvery = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(WB)));
+    // One block of all the tile's rows and tokens.
+    const auto block = [&](int64_t b) __attribute__((always_inline)) {
+      __m256i codes[NR];
+      uint16_t dh[NR];
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
-        const __m256i lanes = _mm256_dpbusd_epi32(start, codes[r], aq);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+        const WB& blk = reinterpret_cast<const WB*>(w + static_cast<size_t>(r) * ws)[b];
+        codes[r] = F::codes(blk);
+        dh[r] = blk.d;
       }
+      const __m128 d = avx2::f16x4_to_f32(dh);
+      #pragma GCC unroll 4
+      for (int t = 0; t < NT; ++t) {
+        const BlockQ8_0& ab = reinterpret_cast<const BlockQ8_0*>(a + static_cast<size_t>(t) * as)[b];
+        const __m256i aq = avx2::load256(ab.qs);
+        const float da = _cvtsh_ss(ab.d);
+        // The rows' combined scales d[r] * da (the same float products as one vmulss each),
+        // stored so the FMAs take them as broadcast memory operands (a load, no shuffle uop).
+        alignas(16) float scale[4];
+        _mm_store_ps(scale, _mm_mul_ps(d, _mm_set1_ps(da)));
+        const __m256i start = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(), offset, aq));
+        #pragma GCC unroll 4
+        for (int r = 0; r < NR; ++r) {
+          const __m256i lanes = _mm256_dpbusd_epi32(start, codes[r], aq);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r]), _mm256_cvtepi32_ps(lanes), acc[r][t]);
+        }
+      }
+    };
+    // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
+    // per-block test for when to prefetch); the last partial group block by block.
+    int64_t b = 0;
+    for (; b + kEvery <= nb; b += kEvery) {
+      const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(WB));
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
+      #pragma GCC unroll 4
+      for (int64_t k = 0; k < kEvery; ++k) block(b + k);
     }
-  };
-  // Groups of kEvery blocks, one prefetch per row per group, the group's blocks unrolled (no
-  // per-block test for when to prefetch); the last partial group block by block.
-  int64_t b = 0;
-  for (; b + kEvery <= nb; b += kEvery) {
-    const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(WB));
+    for (; b < nb; ++b) block(b);
     #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) avx2::prefetch(w + static_cast<size_t>(r) * ws + pf);
-    #pragma GCC unroll 4
-    for (int64_t k = 0; k < kEvery; ++k) block(b + k);
+    for (int t = 0; t < NT; ++t)
+      #pragma GCC unroll 4
+      for (int r = 0; r < NR; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = avx2::hsum(acc[r][t]);
   }
-  for (; b < nb; ++b) block(b);
-  #pragma GCC unroll 4
-  for (int t = 0; t < NT; ++t)
-    #pragma GCC unroll 4
-    for (int r = 0; r < NR; ++r) y[static_cast<size_t>(t) * ys + static_cast<size_t>(r)] = avx2::hsum(acc[r][t]);
 }
 
 template <typename F>
@@ -112,6 +117,16 @@ void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* ab = static_cast<const uint8_t*>(a);
   dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile<F, NR, NT>(n, wb, ws, ab, as, y, ys); });
+}
+
+// Decode: the rows four by four (kTileRows), the rest as one smaller tile.
+template <typename F>
+void rows_any(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  walk_rows_by<kTileRows>(rows, [&]<int NR>(int64_t first, int64_t groups) {
+    tile<F, NR, 1>(n, wb + static_cast<size_t>(first) * ws, ws, ab, 0, y + first, 1, groups);
+  });
 }
 
 }  // namespace
@@ -127,6 +142,16 @@ void vec_dot_tile_q5_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int nr, 
 void vec_dot_tile_q8_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                    float* y, size_t ys) {
   tile_any<Q8_0>(n, w, ws, nr, a, as, nt, y, ys);
+}
+
+void vec_dot_rows_q4_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q4_0>(n, w, ws, rows, a, y);
+}
+void vec_dot_rows_q5_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q5_0>(n, w, ws, rows, a, y);
+}
+void vec_dot_rows_q8_0_q8_0_avx512(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_any<Q8_0>(n, w, ws, rows, a, y);
 }
 
 }  // namespace pw::quant

@@ -129,13 +129,14 @@ TEST(QuantTile, FastAgreesWithScalarTwinAndIsTileShapeIndependent) {
 struct TilePair {
   GgmlType type;
   VecDotTileFn avx2, avx512;
+  VecDotTileFn wide = nullptr;  // the 512-bit tile (avx512_wide_kernels), not bit-identical
 };
 
 TEST(QuantTile, Avx512TilesMatchAvx2TilesBitForBit) {
   const TilePair pairs[] = {
-      {GgmlType::Q4_0, vec_dot_tile_q4_0_q8_0_avx2, vec_dot_tile_q4_0_q8_0_avx512},
-      {GgmlType::Q5_0, vec_dot_tile_q5_0_q8_0_avx2, vec_dot_tile_q5_0_q8_0_avx512},
-      {GgmlType::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_q8_0_q8_0_avx512},
+      {GgmlType::Q4_0, vec_dot_tile_q4_0_q8_0_avx2, vec_dot_tile_q4_0_q8_0_avx512, vec_dot_tile_q4_0_q8_0_avx512_wide},
+      {GgmlType::Q5_0, vec_dot_tile_q5_0_q8_0_avx2, vec_dot_tile_q5_0_q8_0_avx512, vec_dot_tile_q5_0_q8_0_avx512_wide},
+      {GgmlType::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_q8_0_q8_0_avx512, vec_dot_tile_q8_0_q8_0_avx512_wide},
       {GgmlType::Q4_K, vec_dot_tile_q4_K_q8_K_avx2, vec_dot_tile_q4_K_q8_K_avx512},
       {GgmlType::Q5_K, vec_dot_tile_q5_K_q8_K_avx2, vec_dot_tile_q5_K_q8_K_avx512},
       {GgmlType::Q6_K, vec_dot_tile_q6_K_q8_K_avx2, vec_dot_tile_q6_K_q8_K_avx512},
@@ -146,7 +147,9 @@ TEST(QuantTile, Avx512TilesMatchAvx2TilesBitForBit) {
   std::mt19937 rng(77);
   for (const TilePair& p : pairs) {
     const TypeKernels& k = *kernels_for(p.type);
-    EXPECT_EQ(k.vec_dot_tile, p.avx512) << type_name(p.type) << ": the table must pick the AVX-512 tile";
+    const bool wide = cpu_features().avx512_wide_kernels && p.wide;
+    EXPECT_EQ(k.vec_dot_tile, wide ? p.wide : p.avx512)
+        << type_name(p.type) << ": the table must pick the " << (wide ? "512-bit" : "AVX-512") << " tile";
     const TypeKernels& ak = *kernels_for(k.vec_dot_type);
     const int64_t block = static_cast<int64_t>(type_info(p.type).block_size);
     for (int64_t n : {block, 3 * block, 2048 + block, 8 * block}) {
@@ -170,38 +173,75 @@ TEST(QuantTile, Avx512TilesMatchAvx2TilesBitForBit) {
   }
 }
 
-// Decode walks (vec_dot_rows: the K-quant tiles walking a run of rows two by two in one call)
-// against the tiles row by row: bit for bit, for run lengths that leave an odd last row or none,
-// at several row lengths and with a row stride longer than a row (as in a real tensor's slices);
-// the AVX2 walks on any AVX2 CPU, the AVX-512 walks where the CPU has them; and the kernel table
-// offers the walk of every K-quant with fast tiles and of nothing else.
+// Decode walks (vec_dot_rows: a tile walking a run of rows in one call, the K-quants two rows at
+// a time or one, the 32-value formats four) against the same tile row by row: bit for bit, for
+// run lengths that leave every possible remainder, at several row lengths (odd block counts too)
+// and with a row stride longer than a row (as in a real tensor's slices); the AVX2 walks on any
+// AVX2 CPU, the AVX-512 ones where the CPU has them; and the kernel table pairs every fast tile
+// with its own walk.
+struct WalkTier {
+  VecDotRowsFn walk = nullptr;
+  VecDotTileFn tile = nullptr;
+  bool runs() const { return walk != nullptr; }
+};
 struct RowsKernels {
   GgmlType type;
-  VecDotRowsFn avx2, avx512;
+  WalkTier avx2, avx512, wide;  // avx512: 256-bit VNNI tiles; wide: 512-bit (avx512_wide_kernels)
 };
 
 TEST(QuantTile, RowWalksMatchTheTilesRowByRowBitForBit) {
+  // The formats without AVX-512 tiles walk with their AVX2 tile on every CPU.
   const RowsKernels walks[] = {
-      {GgmlType::Q4_K, vec_dot_rows_q4_K_q8_K_avx2, vec_dot_rows_q4_K_q8_K_avx512},
-      {GgmlType::Q5_K, vec_dot_rows_q5_K_q8_K_avx2, vec_dot_rows_q5_K_q8_K_avx512},
-      {GgmlType::Q6_K, vec_dot_rows_q6_K_q8_K_avx2, vec_dot_rows_q6_K_q8_K_avx512},
+      {GgmlType::Q4_0,
+       {vec_dot_rows_q4_0_q8_0_avx2, vec_dot_tile_q4_0_q8_0_avx2},
+       {vec_dot_rows_q4_0_q8_0_avx512, vec_dot_tile_q4_0_q8_0_avx512},
+       {vec_dot_rows_q4_0_q8_0_avx512_wide, vec_dot_tile_q4_0_q8_0_avx512_wide}},
+      {GgmlType::Q4_1, {vec_dot_rows_q4_1_q8_1_avx2, vec_dot_tile_q4_1_q8_1_avx2}, {}, {}},
+      {GgmlType::Q5_0,
+       {vec_dot_rows_q5_0_q8_0_avx2, vec_dot_tile_q5_0_q8_0_avx2},
+       {vec_dot_rows_q5_0_q8_0_avx512, vec_dot_tile_q5_0_q8_0_avx512},
+       {vec_dot_rows_q5_0_q8_0_avx512_wide, vec_dot_tile_q5_0_q8_0_avx512_wide}},
+      {GgmlType::Q5_1, {vec_dot_rows_q5_1_q8_1_avx2, vec_dot_tile_q5_1_q8_1_avx2}, {}, {}},
+      {GgmlType::Q8_0,
+       {vec_dot_rows_q8_0_q8_0_avx2, vec_dot_tile_q8_0_q8_0_avx2},
+       {vec_dot_rows_q8_0_q8_0_avx512, vec_dot_tile_q8_0_q8_0_avx512},
+       {vec_dot_rows_q8_0_q8_0_avx512_wide, vec_dot_tile_q8_0_q8_0_avx512_wide}},
+      {GgmlType::IQ4_NL, {vec_dot_rows_iq4_nl_q8_0_avx2, vec_dot_tile_iq4_nl_q8_0_avx2}, {}, {}},
+      {GgmlType::Q4_K,
+       {vec_dot_rows_q4_K_q8_K_avx2, vec_dot_tile_q4_K_q8_K_avx2},
+       {vec_dot_rows_q4_K_q8_K_avx512, vec_dot_tile_q4_K_q8_K_avx512},
+       {}},
+      {GgmlType::Q5_K,
+       {vec_dot_rows_q5_K_q8_K_avx2, vec_dot_tile_q5_K_q8_K_avx2},
+       {vec_dot_rows_q5_K_q8_K_avx512, vec_dot_tile_q5_K_q8_K_avx512},
+       {}},
+      {GgmlType::Q6_K,
+       {vec_dot_rows_q6_K_q8_K_avx2, vec_dot_tile_q6_K_q8_K_avx2},
+       {vec_dot_rows_q6_K_q8_K_avx512, vec_dot_tile_q6_K_q8_K_avx512},
+       {}},
   };
-  for (const GgmlType type : tiled_formats()) {
-    const bool k_quant = type == GgmlType::Q4_K || type == GgmlType::Q5_K || type == GgmlType::Q6_K;
-    if (!k_quant) {
-      EXPECT_EQ(kernels_for(type)->vec_dot_rows, nullptr) << type_name(type);
-    }
-  }
   if (!cpu_features().avx2_fma_f16c) {
+    for (const GgmlType type : tiled_formats()) EXPECT_EQ(kernels_for(type)->vec_dot_rows, nullptr) << type_name(type);
     GTEST_SKIP() << "this CPU has no AVX2/FMA/F16C: no row walks to compare";
   }
+  // Every format with a fast tile walks rows in decode.
+  for (const GgmlType type : tiled_formats()) {
+    bool listed = false;
+    for (const RowsKernels& p : walks) listed = listed || p.type == type;
+    EXPECT_TRUE(listed) << type_name(type) << " has a tile but no row walk in this test";
+  }
   const bool vnni = cpu_features().avx512_vnni_kernels;
+  const bool wide = cpu_features().avx512_wide_kernels;
   std::mt19937 rng(78);
   for (const RowsKernels& p : walks) {
     const TypeKernels& k = *kernels_for(p.type);
-    EXPECT_EQ(k.vec_dot_rows, vnni ? p.avx512 : p.avx2) << type_name(p.type) << ": the table's walk";
+    // The table walks with the tile it picked.
+    const WalkTier& picked = wide && p.wide.runs() ? p.wide : vnni && p.avx512.runs() ? p.avx512 : p.avx2;
+    EXPECT_EQ(k.vec_dot_rows, picked.walk) << type_name(p.type) << ": the table's walk";
+    EXPECT_EQ(k.vec_dot_tile, picked.tile) << type_name(p.type) << ": the table's tile";
     const TypeKernels& ak = *kernels_for(k.vec_dot_type);
-    for (int64_t n : {int64_t{256}, int64_t{3 * 256}, int64_t{2048}}) {
+    for (int64_t n : {int64_t{256}, int64_t{3 * 256}, int64_t{2048}, int64_t{2048 + 32}}) {
+      if (n % static_cast<int64_t>(type_info(p.type).block_size) != 0) continue;
       constexpr int kRows = 9;
       const Rows dense = make_rows(k, n, kRows, rng);
       // The same rows with 64 bytes of junk after each: the walk must step by the stride.
@@ -210,24 +250,25 @@ TEST(QuantTile, RowWalksMatchTheTilesRowByRowBitForBit) {
       for (int r = 0; r < kRows; ++r)
         std::memcpy(w.data() + r * stride, dense.bytes.data() + r * dense.row_bytes, dense.row_bytes);
       const Rows a = make_rows(ak, n, 1, rng);
-      std::vector<float> expect(kRows);
-      for (int r = 0; r < kRows; ++r)
-        k.vec_dot_tile(n, w.data() + r * stride, stride, 1, a.bytes.data(), a.row_bytes, 1, &expect[r], 1);
-      for (int first : {0, 1})
-        for (int rows : {1, 2, 3, 4, 7, kRows - first}) {
-          if (first + rows > kRows) continue;
-          for (const VecDotRowsFn walk : {p.avx2, vnni ? p.avx512 : nullptr}) {
-            if (!walk) continue;
+      // Every tier this CPU runs, against its own tile row by row.
+      for (const WalkTier* tier : {&p.avx2, vnni ? &p.avx512 : nullptr, wide ? &p.wide : nullptr}) {
+        if (!tier || !tier->runs()) continue;
+        const char* isa = tier == &p.avx2 ? " avx2" : tier == &p.avx512 ? " avx512" : " avx512 wide";
+        std::vector<float> expect(kRows);
+        for (int r = 0; r < kRows; ++r)
+          tier->tile(n, w.data() + r * stride, stride, 1, a.bytes.data(), a.row_bytes, 1, &expect[r], 1);
+        for (int first : {0, 1})
+          for (int rows : {1, 2, 3, 4, 5, 6, 7, kRows - first}) {
+            if (first + rows > kRows) continue;
             std::vector<float> y(kRows + 1, -7.0f);
-            walk(n, w.data() + first * stride, stride, rows, a.bytes.data(), y.data());
+            tier->walk(n, w.data() + first * stride, stride, rows, a.bytes.data(), y.data());
             for (int r = 0; r < rows; ++r)
               EXPECT_EQ(std::memcmp(&y[r], &expect[first + r], sizeof(float)), 0)
-                  << type_name(p.type) << (walk == p.avx2 ? " avx2" : " avx512") << " n=" << n << " rows "
-                  << first << ".." << first + rows << " row " << first + r << ": " << y[r] << " vs tile "
-                  << expect[first + r];
-            EXPECT_EQ(y[rows], -7.0f) << type_name(p.type) << ": the walk wrote past its rows";
+                  << type_name(p.type) << isa << " n=" << n << " rows " << first << ".." << first + rows << " row "
+                  << first + r << ": " << y[r] << " vs tile " << expect[first + r];
+            EXPECT_EQ(y[rows], -7.0f) << type_name(p.type) << isa << ": the walk wrote past its rows";
           }
-        }
+      }
     }
   }
 }
