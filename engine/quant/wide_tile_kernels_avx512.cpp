@@ -58,16 +58,24 @@ __m512i nibbles_64(const uint8_t* q0, const uint8_t* q1) {
   return _mm512_and_si512(shifted, _mm512_set1_epi8(0x0F));
 }
 
-// Unsigned codes of two blocks (block 1 may be block 0 again: the odd last block) and the offset
-// subtracted from them.
+// Unsigned codes of two blocks (block 1 may be block 0 again: the odd last block), the offset
+// subtracted from them, and the rows a decode walk takes at a time: 4 where the per-block work
+// is heavy for the bytes read (Q4_0, Q5_0: the activation's work is shared by 4 rows), 1 for
+// Q8_0 (34 bytes a block: one sequential stream, which the hardware prefetcher follows best).
+// Zen 5 VM, `pagewise-bench kernels`, 2 threads, fraction of read bandwidth at 2048x2048 /
+// 2048x8192 / 8192x2048, medians of 3 alternating runs: Q8_0 0.85/0.88/0.88 with 4 rows,
+// 0.98/1.05/1.05 with 1; Q4_0 0.88/0.92/0.92 with 4, 0.72/0.84/0.67 with 1 (2 rows: 0.71/0.83/
+// 0.89). Generation, Llama-3.2-1B Q8_0: 25.7 -> 28.8 tok/s with 1 row.
 struct Q4_0 {
   using Block = BlockQ4_0;
   static constexpr int kOffset = 8;
+  static constexpr int kDecodeRows = 4;
   static __m512i codes(const Block& b0, const Block& b1) { return nibbles_64(b0.qs, b1.qs); }
 };
 struct Q5_0 {
   using Block = BlockQ5_0;
   static constexpr int kOffset = 16;
+  static constexpr int kDecodeRows = 4;
   static __m512i codes(const Block& b0, const Block& b1) {
     uint32_t h0, h1;
     std::memcpy(&h0, b0.qh, 4);
@@ -80,6 +88,7 @@ struct Q5_0 {
 struct Q8_0 {
   using Block = BlockQ8_0;
   static constexpr int kOffset = 128;
+  static constexpr int kDecodeRows = 1;
   static __m512i codes(const Block& b0, const Block& b1) {
     return _mm512_xor_si512(halves(b0.qs, b1.qs), _mm512_set1_epi8(static_cast<char>(0x80)));
   }
@@ -105,13 +114,23 @@ __m256 act_scales(uint16_t d0, uint16_t d1) {
   return _mm256_cvtph_ps(_mm_set_epi64x(static_cast<long long>(d1 * kFour), static_cast<long long>(d0 * kFour)));
 }
 
+// How far ahead of a tile its prefetches run, in bytes of the matrix (split over its row
+// streams as kStreamPrefetch is, row_stream.h): twice the 256-bit tiles' page. The cores these
+// tiles run on read 35-40 GB/s per core, so more bytes must be in flight. Zen 5 VM, Q4_0, 4-row
+// walk, 2 threads, fraction of read bandwidth at 2048x2048 / 2048x8192 / 8192x2048, medians of 3
+// alternating runs: 2048 bytes 0.63/0.67/0.69, 4096 0.76/0.81/0.72, 8192 0.89/0.93/0.90 (one
+// round); 8192 0.88/0.92/0.92, 16384 0.83/0.90/0.93 (another; an earlier round had 4096 at
+// 0.84/0.85/0.87: the VM is noisy). 1 thread, 4096 -> 8192: 19.6 -> 26.5 GB/s at 2048x2048.
+// Generation, Llama-3.2-1B Q4_0, 2 threads: 47.1 -> 50.6 tok/s.
+constexpr size_t kWideStreamPrefetch = 8192;
+
 template <typename F, int NR, int NT>
 void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys,
           int64_t groups = 1) {
   using WB = typename F::Block;
   const int64_t nb = n / kLegacyBlock;
   const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
-  const RowStream stream(kStreamPrefetch / NR, row_bytes, NR * ws);
+  const RowStream stream(kWideStreamPrefetch / NR, row_bytes, NR * ws);
   // The offset as unsigned bytes (128 for Q8_0): its sums are computed positive and negated
   // (vpdpbusd's unsigned operand cannot hold -offset).
   const __m512i offset = _mm512_set1_epi8(static_cast<char>(F::kOffset == 128 ? 0x80 : F::kOffset));
@@ -183,12 +202,12 @@ void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t
   dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile<F, NR, NT>(n, wb, ws, ab, as, y, ys); });
 }
 
-// Decode: the rows four by four (kTileRows), the rest as one smaller tile.
+// Decode: the rows F::kDecodeRows at a time, the rest as one smaller tile.
 template <typename F>
 void rows_any(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
   const auto* wb = static_cast<const uint8_t*>(w);
   const auto* ab = static_cast<const uint8_t*>(a);
-  walk_rows_by<kTileRows>(rows, [&]<int NR>(int64_t first, int64_t groups) {
+  walk_rows_by<F::kDecodeRows>(rows, [&]<int NR>(int64_t first, int64_t groups) {
     tile<F, NR, 1>(n, wb + static_cast<size_t>(first) * ws, ws, ab, 0, y + first, 1, groups);
   });
 }
