@@ -133,8 +133,8 @@ int64_t matvec_chunk_rows(int64_t rows, int threads) {
 }
 
 // Weight rows per tile call in decode (matvec, one token) when the format has no row walk
-// (vec_dot_rows, tile_kernels.h: the K-quants' fast tiles have one and matvec uses it instead;
-// what follows is the history that led to it, and still holds for the other cases). K-quants
+// (vec_dot_rows, tile_kernels.h: every fast tile has one and matvec uses it instead, so this
+// serves the scalar tables only; what follows is the history that led to the walks). K-quants
 // (256-value super-blocks): 1.
 // The rows of a task are then read as one sequential stream (rows are contiguous), which the
 // hardware prefetcher follows far better than a 4-row tile's 4 streams of 1-2 KiB rows (2048

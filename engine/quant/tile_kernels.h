@@ -16,13 +16,18 @@
 //   outputs for any thread count, tile split and batch size (the model tests rely on it).
 // - Against vec_dot (and the scalar twins) only the order of float additions differs; the
 //   tests bound that difference like vec_dot's own (tests/engine/quant_tile_test.cpp).
-// - vec_dot_rows is the decode product of the K-quants: one token against a run of rows, walked
-//   inside one call, so the tile's constants stay in registers and its setup and call are paid
-//   once per run, not once per row. Q4_K/Q5_K walk with the 2-row tile (walk_rows); Q6_K with the
-//   1-row tile, because its tile already runs at memory speed and two row streams at once cost
-//   it 4-6% when streaming. Each output is bit-identical to vec_dot_tile's for the same row (the
-//   same tile code computes it). Measured 2026-11-22: 1-row tile calls per row cost Q4_K a tenth
-//   of its speed at 2048 columns (8 super-blocks per row); see docs/engine-speed.md.
+// - vec_dot_rows is the decode product of every fast tile: one token against a run of rows,
+//   walked inside one call, so the tile's constants stay in registers and its setup and call are
+//   paid once per run, not once per row. Q4_K/Q5_K walk with the 2-row tile (walk_rows); Q6_K
+//   with the 1-row tile, because its tile already runs at memory speed and two row streams at
+//   once cost it 4-6% when streaming; the 32-value formats with the 4-row tile (walk_rows_by),
+//   except the 512-bit Q8_0 tile, which walks one row (wide_tile_kernels_avx512.cpp). Each
+//   output is bit-identical to vec_dot_tile's for the same row (the same tile code computes it).
+//   Measured 2026-11-22: 1-row tile calls per row cost Q4_K a tenth of its speed at 2048 columns
+//   (8 super-blocks per row); see docs/engine-speed.md.
+// - One tier per CPU serves decode and batches: the AVX2 tiles, the AVX-512 VNNI tiles (256-bit,
+//   bit-identical to the AVX2 ones) or, for Q4_0/Q5_0/Q8_0 on cores with AVX512-VBMI, the 512-bit
+//   tiles (their float additions in another order: the last bits differ from the other tiers').
 // - _avx2 functions only after cpu_features().avx2_fma_f16c. Their scalar twin is the format's
 //   vec_dot_*_scalar applied pair by pair (vec_dot_tile_by_pairs below).
 #pragma once
