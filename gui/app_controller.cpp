@@ -154,6 +154,10 @@ void AppController::connectIngest() {
     library_model_->markIndexing(indexing_collection_, p.current_file);
   });
   connect(ingest_, &IngestWorker::runFinished, this, [this](const IngestSummary& summary) {
+    // Added folders whose run is over: the library's next list (sent right after) decides.
+    if (summary.watch_ticket != 0)
+      for (auto& pending : pending_watch_)
+        if (pending.ticket <= summary.watch_ticket) pending.settled = true;
     if (!summary.messages.isEmpty()) {
       const auto n = summary.messages.size();
       showError({n == 1 ? tr("1 document could not be read; the others were added.")
@@ -323,8 +327,14 @@ void AppController::addPathsTo(const QString& collection, const QStringList& pat
   for (const auto& p : paths) absolute << QFileInfo(p).absoluteFilePath();
   indexing_collection_ = collection;
   window_->libraryPanel()->setIndexing(true);
+  // Watch added folders now, before the worker lists them (see pending_watch_).
+  const qint64 ticket = ++watch_ticket_;
+  for (const auto& p : absolute)
+    if (QFileInfo(p).isDir()) pending_watch_.insert(p, PendingWatch{collection, ticket, false});
+  applyWatch();
   QMetaObject::invokeMethod(
-      ingest_, [w = ingest_, collection, absolute] { w->addPaths(collection, absolute, {}); }, Qt::QueuedConnection);
+      ingest_, [w = ingest_, collection, absolute, ticket] { w->addPaths(collection, absolute, {}, ticket); },
+      Qt::QueuedConnection);
 }
 
 void AppController::ask(const QString& question) {
@@ -495,14 +505,36 @@ void AppController::askForPassword() {
 }
 
 void AppController::watchFolders(const QStringList& folders) {
+  library_watch_ = folders;
+  // The library's list after an added folder's run: it takes over (or the add failed).
+  for (auto it = pending_watch_.begin(); it != pending_watch_.end();) it = it->settled ? pending_watch_.erase(it) : ++it;
+  applyWatch();
+}
+
+// Changes only what differs, so a folder on both lists is never unwatched for a moment.
+void AppController::applyWatch() {
+  QSet<QString> wanted(library_watch_.begin(), library_watch_.end());
+  for (auto it = pending_watch_.cbegin(); it != pending_watch_.cend(); ++it) wanted.insert(it.key());
   const QStringList current = watcher_->directories();
-  if (!current.isEmpty()) watcher_->removePaths(current);
-  if (!folders.isEmpty()) watcher_->addPaths(folders);
+  QStringList drop, add;
+  for (const QString& f : current)
+    if (!wanted.contains(f)) drop << f;
+  for (const QString& f : wanted)
+    if (!current.contains(f)) add << f;
+  if (!drop.isEmpty()) watcher_->removePaths(drop);
+  if (!add.isEmpty()) watcher_->addPaths(add);  // a folder that is gone is skipped
+}
+
+QStringList AppController::watchedFolders() const {
+  QStringList list = watcher_->directories();
+  list.sort();
+  return list;
 }
 
 void AppController::rescanChanged() {
   for (const QString& folder : changed_folders_) {
-    const QString collection = library_model_->collectionForPath(folder);
+    QString collection = library_model_->collectionForPath(folder);
+    if (collection.isEmpty() && pending_watch_.contains(folder)) collection = pending_watch_.value(folder).collection;
     if (collection.isEmpty()) continue;
     indexing_collection_ = collection;
     QMetaObject::invokeMethod(ingest_, [w = ingest_, collection, folder] { w->rescan(collection, folder); },

@@ -51,6 +51,8 @@ class AppController : public QObject {
   QString loadedModel() const { return loaded_model_; }
   qint64 currentChat() const { return chat_id_; }
   bool indexing() const { return indexing_; }
+  // The folders watched for changes now (sorted).
+  QStringList watchedFolders() const;
   const AppSettings& settings() const { return settings_; }
   // The workers (tests watch their signals; never call their slots directly from here).
   EngineWorker* engineWorker() const { return engine_; }
@@ -88,6 +90,7 @@ class AppController : public QObject {
   void showError(const UserError& error);
   void askForPassword();
   void watchFolders(const QStringList& folders);
+  void applyWatch();
   void rescanChanged();
   void chooseExportFile();
   void chooseModelFile();
@@ -105,6 +108,19 @@ class AppController : public QObject {
   QFileSystemWatcher* watcher_ = nullptr;
   QTimer rescan_timer_;
   QSet<QString> changed_folders_;
+  // The watched folders: the library's list (watchListChanged) and the folders being added,
+  // watched from the moment the user adds them, before the worker lists them: a file copied
+  // in after the listing and before the library's new list arrives would otherwise be missed
+  // (seen as a flaky AppFlowTest::aWatchedFolderUpdatesByItself under load). An added folder
+  // stays here until the library's list after its add arrives (`settled`: its run finished).
+  struct PendingWatch {
+    QString collection;
+    qint64 ticket = 0;
+    bool settled = false;
+  };
+  QStringList library_watch_;
+  QHash<QString, PendingWatch> pending_watch_;
+  qint64 watch_ticket_ = 0;
   QString indexing_collection_;
   bool indexing_ = false;
   QStringList password_queue_;     // encrypted documents waiting for a password

@@ -49,6 +49,7 @@ void IngestWorker::run(const QString& collection, Run&& body) {
   Result<rag::IngestReport> report = body(options);
   IngestSummary summary;
   summary.collection = collection;
+  summary.watch_ticket = watch_ticket_;
   if (!report) {
     emit failed(library_error(tr("Adding documents stopped: the library could not be written."), report.error()));
   } else {
@@ -79,13 +80,16 @@ void IngestWorker::run(const QString& collection, Run&& body) {
   refresh();
 }
 
-void IngestWorker::addPaths(const QString& collection, const QStringList& paths, const QStringList& passwords) {
+void IngestWorker::addPaths(const QString& collection, const QStringList& paths, const QStringList& passwords,
+                            qint64 watch_ticket) {
   std::vector<std::filesystem::path> list;
   for (const auto& p : paths) list.emplace_back(p.toStdString());
+  watch_ticket_ = watch_ticket;
   run(collection, [&](rag::IngestOptions& options) {
     for (const auto& pw : passwords) options.passwords.push_back(pw.toStdString());
     return library_->add_paths(collection.toStdString(), list, options);
   });
+  watch_ticket_ = 0;
 }
 
 void IngestWorker::rescan(const QString& collection, const QString& path) {

@@ -43,7 +43,10 @@ class IngestWorker : public QObject {
 
  public slots:
   void open();
-  void addPaths(const QString& collection, const QStringList& paths, const QStringList& passwords);
+  // watch_ticket comes back in the run's IngestSummary (AppController watches added folders
+  // from the moment it asks, and needs to know when the library's own list takes over).
+  void addPaths(const QString& collection, const QStringList& paths, const QStringList& passwords,
+                qint64 watch_ticket = 0);
   void rescan(const QString& collection, const QString& path);  // a watched folder changed
   void rescanAll();
   void removePath(const QString& collection, const QString& path);
@@ -70,6 +73,7 @@ class IngestWorker : public QObject {
   std::unique_ptr<rag::Library> library_;
   std::atomic<bool> cancel_{false};
   std::atomic<int> threads_{0};
+  qint64 watch_ticket_ = 0;  // of the add being run (worker thread only)
 };
 
 }  // namespace pw::gui

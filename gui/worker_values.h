@@ -60,6 +60,7 @@ struct IngestSummary {
   QStringList encrypted;   // paths of PDFs that need a password
   QString collection;
   bool cancelled = false;
+  qint64 watch_ticket = 0;  // an add's request number (AppController's folder watch), else 0
 };
 
 struct ChatEntry {
