@@ -144,7 +144,8 @@ void attach_tiles(Table& t, bool fast) {
   set(T::Q5_1, vec_dot_tile_q5_1_q8_1_avx2, vec_dot_tile_by_pairs<vec_dot_q5_1_q8_1_scalar>);
   set(T::Q8_0, vec_dot_tile_q8_0_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_q8_0_q8_0_scalar>,
       vec_dot_tile_q8_0_q8_0_avx512, vec_dot_tile_q8_0_q8_0_avx512_wide);
-  set(T::IQ4_NL, vec_dot_tile_iq4_nl_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_iq4_nl_q8_0_scalar>);
+  set(T::IQ4_NL, vec_dot_tile_iq4_nl_q8_0_avx2, vec_dot_tile_by_pairs<vec_dot_iq4_nl_q8_0_scalar>, nullptr,
+      vec_dot_tile_iq4_nl_q8_0_avx512_wide);
   // Decode walks of the fast tiles (the scalar tables keep tiles), the walk of the tile the
   // table picked above: each output bit-identical to vec_dot_tile's.
   const auto set_rows = [&](T type, VecDotRowsFn fast_fn, VecDotRowsFn vnni_fn = nullptr,
@@ -158,7 +159,7 @@ void attach_tiles(Table& t, bool fast) {
   set_rows(T::Q5_0, vec_dot_rows_q5_0_q8_0_avx2, vec_dot_rows_q5_0_q8_0_avx512, vec_dot_rows_q5_0_q8_0_avx512_wide);
   set_rows(T::Q5_1, vec_dot_rows_q5_1_q8_1_avx2);
   set_rows(T::Q8_0, vec_dot_rows_q8_0_q8_0_avx2, vec_dot_rows_q8_0_q8_0_avx512, vec_dot_rows_q8_0_q8_0_avx512_wide);
-  set_rows(T::IQ4_NL, vec_dot_rows_iq4_nl_q8_0_avx2);
+  set_rows(T::IQ4_NL, vec_dot_rows_iq4_nl_q8_0_avx2, nullptr, vec_dot_rows_iq4_nl_q8_0_avx512_wide);
 #if PW_HAVE_K_QUANTS
   set_rows(T::Q4_K, vec_dot_rows_q4_K_q8_K_avx2, vec_dot_rows_q4_K_q8_K_avx512);
   set_rows(T::Q5_K, vec_dot_rows_q5_K_q8_K_avx2, vec_dot_rows_q5_K_q8_K_avx512);
@@ -241,6 +242,13 @@ Table build(bool fast) {
     t.add(weight_format(fast, T::IQ4_XS, T::Q8_K, optional_dequantize_row_iq4_xs_avx2(),
                         optional_dequantize_row_iq4_xs(), optional_quantize_row_iq4_xs(),
                         optional_vec_dot_iq4_xs_q8_K_avx2(), optional_vec_dot_iq4_xs_q8_K_scalar()));
+    // IQ4_XS has tiles only on cores with the 512-bit ones (elsewhere vec_dot pair by pair).
+    if (fast && cpu_features().avx512_wide_kernels) {
+      TypeKernels& k = t.entry[static_cast<uint32_t>(T::IQ4_XS)];
+      k.vec_dot_tile = vec_dot_tile_iq4_xs_q8_K_avx512_wide;
+      k.vec_dot_tile_scalar = vec_dot_tile_by_pairs<vec_dot_iq4_xs_q8_K_scalar>;
+      k.vec_dot_rows = vec_dot_rows_iq4_xs_q8_K_avx512_wide;
+    }
   }
   return t;
 }

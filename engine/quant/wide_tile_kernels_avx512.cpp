@@ -1,4 +1,4 @@
-// Tiles of Q4_0, Q5_0 and Q8_0 against Q8_0 activations on 512-bit registers: two blocks per
+// Tiles of Q4_0, Q5_0, IQ4_NL and Q8_0 against Q8_0 activations on 512-bit registers: two blocks per
 // register. Installed by kernel_table.cpp only when cpu_features().avx512_wide_kernels (cores
 // with AVX512-VBMI: Ice Lake, Zen 4 and later, where 512-bit instructions do not slow the clock
 // as on Skylake-X/Cascade Lake; those keep the 256-bit tiles of tile_kernels_avx512.cpp).
@@ -26,6 +26,7 @@
 #include <cstring>
 
 #include "engine/quant/avx2_helpers.h"
+#include "engine/quant/wide_avx512_common.h"
 #include "engine/quant/legacy_blocks.h"
 #include "engine/quant/tile_kernels.h"
 
@@ -42,21 +43,8 @@
 namespace pw::quant {
 namespace {
 
-__m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
-__m256i load256(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
-
-// Two 256-bit halves from two addresses.
-__m512i halves(const void* lo, const void* hi) {
-  return _mm512_inserti64x4(_mm512_castsi256_si512(load256(lo)), load256(hi), 1);
-}
-
-// The 32 4-bit codes of two blocks, in value order per half: [lo(q0) hi(q0) | lo(q1) hi(q1)]
-// (128-bit lanes), nibble j of qs being value j, its high nibble value j + 16.
-__m512i nibbles_64(const uint8_t* q0, const uint8_t* q1) {
-  const __m512i both = _mm512_mask_broadcast_i32x4(_mm512_broadcast_i32x4(load128(q0)), 0xFF00, load128(q1));
-  const __m512i shifted = _mm512_srlv_epi64(both, _mm512_setr_epi64(0, 0, 4, 4, 0, 0, 4, 4));
-  return _mm512_and_si512(shifted, _mm512_set1_epi8(0x0F));
-}
+using wide::halves;
+using wide::nibbles_64;
 
 // Unsigned codes of two blocks (block 1 may be block 0 again: the odd last block), the offset
 // subtracted from them, and the rows a decode walk takes at a time: 4 where the per-block work
@@ -83,6 +71,16 @@ struct Q5_0 {
     // Bit j of qh is bit 4 of value j: one mask bit per byte of the register.
     const __mmask64 high = static_cast<__mmask64>(h0) | (static_cast<__mmask64>(h1) << 32);
     return _mm512_or_si512(nibbles_64(b0.qs, b1.qs), _mm512_maskz_mov_epi8(high, _mm512_set1_epi8(0x10)));
+  }
+};
+// IQ4_NL: the non-linear levels, +128 so they are unsigned (1..241), looked up by nibble in
+// each 128-bit lane; the offset is then 128, as for Q8_0.
+struct IQ4_NL {
+  using Block = BlockIq4Nl;
+  static constexpr int kOffset = 128;
+  static constexpr int kDecodeRows = 4;
+  static __m512i codes(const Block& b0, const Block& b1) {
+    return _mm512_shuffle_epi8(wide::iq4_levels_unsigned(kIq4NlValues), nibbles_64(b0.qs, b1.qs));
   }
 };
 struct Q8_0 {
@@ -114,15 +112,6 @@ __m256 act_scales(uint16_t d0, uint16_t d1) {
   return _mm256_cvtph_ps(_mm_set_epi64x(static_cast<long long>(d1 * kFour), static_cast<long long>(d0 * kFour)));
 }
 
-// How far ahead of a tile its prefetches run, in bytes of the matrix (split over its row
-// streams as kStreamPrefetch is, row_stream.h): twice the 256-bit tiles' page. The cores these
-// tiles run on read 35-40 GB/s per core, so more bytes must be in flight. Zen 5 VM, Q4_0, 4-row
-// walk, 2 threads, fraction of read bandwidth at 2048x2048 / 2048x8192 / 8192x2048, medians of 3
-// alternating runs: 2048 bytes 0.63/0.67/0.69, 4096 0.76/0.81/0.72, 8192 0.89/0.93/0.90 (one
-// round); 8192 0.88/0.92/0.92, 16384 0.83/0.90/0.93 (another; an earlier round had 4096 at
-// 0.84/0.85/0.87: the VM is noisy). 1 thread, 4096 -> 8192: 19.6 -> 26.5 GB/s at 2048x2048.
-// Generation, Llama-3.2-1B Q4_0, 2 threads: 47.1 -> 50.6 tok/s.
-constexpr size_t kWideStreamPrefetch = 8192;
 
 template <typename F, int NR, int NT>
 void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys,
@@ -130,7 +119,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
   using WB = typename F::Block;
   const int64_t nb = n / kLegacyBlock;
   const size_t row_bytes = static_cast<size_t>(nb) * sizeof(WB);
-  const RowStream stream(kWideStreamPrefetch / NR, row_bytes, NR * ws);
+  const RowStream stream(wide::kStreamPrefetch / NR, row_bytes, NR * ws);
   // The offset as unsigned bytes (128 for Q8_0): its sums are computed positive and negated
   // (vpdpbusd's unsigned operand cannot hold -offset).
   const __m512i offset = _mm512_set1_epi8(static_cast<char>(F::kOffset == 128 ? 0x80 : F::kOffset));
@@ -225,6 +214,14 @@ void vec_dot_tile_q5_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int
 void vec_dot_tile_q8_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
                                         int nt, float* y, size_t ys) {
   tile_any<Q8_0>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_tile_iq4_nl_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
+                                          int nt, float* y, size_t ys) {
+  tile_any<IQ4_NL>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_rows_iq4_nl_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a,
+                                          float* y) {
+  rows_any<IQ4_NL>(n, w, ws, rows, a, y);
 }
 void vec_dot_rows_q4_0_q8_0_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
   rows_any<Q4_0>(n, w, ws, rows, a, y);
