@@ -5,14 +5,14 @@
 //
 //   vec_dot_tile_iq4_xs_q8_K_avx512_wide(n, W, w_row_bytes, 4, A, a_row_bytes, 1, y, 4);
 //
-// Per super-block (256 values) and row: the 8 sub-block scales d * (ls_j - 32) as floats in one
-// ymm register (ls_j: 4 low bits in scales_l, 2 high bits in scales_h); per token they are
-// multiplied by the activation's d. Per pair of sub-blocks p: the codes are the IQ4_NL levels
-// + 128 looked up by nibble (unsigned for vpdpbusd; 128 * sum(a) comes off through the start
-// value), the activations one 64-byte load, and one FMA adds both sub-blocks into the (row,
-// token)'s 16-lane accumulator with their scales spread over the halves. The float additions
-// differ in order from vec_dot (within its tolerance of the scalar twin: tested); every tile
-// shape and the walk use the same order, so decode and batches agree bit for bit (tested).
+// Per super-block (256 values) and row: the 8 sub-block scales ls_j - 32 as int32 in one
+// register. Per pair of sub-blocks p: the codes are the IQ4_NL levels + 128 looked up by nibble
+// (unsigned for vpdpbusd; 128 * sum(a) comes off through the start value), the activations one
+// 64-byte load; the int32 lanes are multiplied by their sub-block's scale (spread over the
+// halves by vpermd) and summed exactly over the super-block, as vec_dot does; one FMA per
+// super-block then adds d_a * d times it into the (row, token)'s 16-lane accumulator. Only the
+// float reduction differs from vec_dot (within its tolerance of the scalar twin: tested); every
+// tile shape and the walk use the same order, so decode and batches agree bit for bit (tested).
 #include <immintrin.h>
 
 #include <cstring>
@@ -36,8 +36,9 @@
 namespace pw::quant {
 namespace {
 
-// d * (ls_j - 32) for the 8 sub-blocks j of a super-block, lane j.
-__m256 sub_block_scales(const BlockIQ4XS& x) {
+// ls_j - 32 for the 8 sub-blocks j of a super-block as int32, lane j (ls_j: 4 low bits in
+// scales_l, 2 high bits in scales_h).
+__m256i sub_block_scales(const BlockIQ4XS& x) {
   uint32_t low;
   std::memcpy(&low, x.scales_l, sizeof(low));  // scale j's low 4 bits: bits 4j..4j+3
   const __m256i lo = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(low)),
@@ -46,8 +47,7 @@ __m256 sub_block_scales(const BlockIQ4XS& x) {
   const __m256i hi = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32(x.scales_h),
                                                         _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14)),
                                       _mm256_set1_epi32(3));
-  const __m256i ls = _mm256_sub_epi32(_mm256_or_si256(lo, _mm256_slli_epi32(hi, 4)), _mm256_set1_epi32(32));
-  return _mm256_mul_ps(_mm256_cvtepi32_ps(ls), _mm256_set1_ps(_cvtsh_ss(x.d)));
+  return _mm256_sub_epi32(_mm256_or_si256(lo, _mm256_slli_epi32(hi, 4)), _mm256_set1_epi32(32));
 }
 
 template <int NR, int NT>
@@ -73,7 +73,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
       // A block is 136 bytes: three prefetches per row cover every line of the stream.
       const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(BlockIQ4XS));
       const BlockIQ4XS* x[NR];
-      __m256 sw[NR];
+      __m512i sw[NR];
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
         const uint8_t* row = w + static_cast<size_t>(r) * ws;
@@ -81,22 +81,25 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
         avx2::prefetch(row + pf + 64);
         avx2::prefetch(row + pf + 128);
         x[r] = reinterpret_cast<const BlockIQ4XS*>(row) + b;
-        sw[r] = sub_block_scales(*x[r]);
+        sw[r] = _mm512_castsi256_si512(sub_block_scales(*x[r]));
       }
       const BlockQ8K* yb[NT];
-      __m512 s[NT][NR];  // d_w * (ls_j - 32) * d_a, lane j (low half)
       #pragma GCC unroll 2
-      for (int t = 0; t < NT; ++t) {
-        yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
-        #pragma GCC unroll 4
-        for (int r = 0; r < NR; ++r) s[t][r] = _mm512_castps256_ps512(_mm256_mul_ps(sw[r], _mm256_set1_ps(yb[t]->d)));
-      }
+      for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
+      // The super-block's exact integer sum per (row, token) and lane, as in vec_dot.
+      __m512i isum[NR][NT];
+      #pragma GCC unroll 4
+      for (auto& row : isum)
+        #pragma GCC unroll 2
+        for (auto& v : row) v = _mm512_setzero_si512();
       #pragma GCC unroll 4
       for (int p = 0; p < 4; ++p) {
-        __m512i codes[NR];
+        __m512i codes[NR], scale[NR];
         #pragma GCC unroll 4
-        for (int r = 0; r < NR; ++r)
+        for (int r = 0; r < NR; ++r) {
           codes[r] = _mm512_shuffle_epi8(levels, wide::nibbles_64(x[r]->qs + 32 * p, x[r]->qs + 32 * p + 16));
+          scale[r] = _mm512_permutexvar_epi32(pick[p], sw[r]);
+        }
         #pragma GCC unroll 2
         for (int t = 0; t < NT; ++t) {
           const __m512i aq = _mm512_loadu_si512(yb[t]->qs + 64 * p);
@@ -105,10 +108,18 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
           #pragma GCC unroll 4
           for (int r = 0; r < NR; ++r) {
             const __m512i lanes = _mm512_dpbusd_epi32(start, codes[r], aq);
-            acc[r][t] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pick[p], s[t][r]), _mm512_cvtepi32_ps(lanes), acc[r][t]);
+            isum[r][t] = _mm512_add_epi32(isum[r][t], _mm512_mullo_epi32(lanes, scale[r]));
           }
         }
       }
+      // One float step per super-block: d_a * d times the integer sum (vec_dot's order of
+      // factors), so results stay within float rounding of the reference's.
+      #pragma GCC unroll 2
+      for (int t = 0; t < NT; ++t)
+        #pragma GCC unroll 4
+        for (int r = 0; r < NR; ++r)
+          acc[r][t] = _mm512_fmadd_ps(_mm512_set1_ps(yb[t]->d * _cvtsh_ss(x[r]->d)), _mm512_cvtepi32_ps(isum[r][t]),
+                                      acc[r][t]);
     }
     #pragma GCC unroll 2
     for (int t = 0; t < NT; ++t)

@@ -11,12 +11,12 @@
 // g = 2(u % 2) and g + 1 in its halves) holds the unsigned codes 0..7: the 32 qs bytes in both
 // halves shifted by 2g and 2g + 2, plus 4 where the hmask bytes (both halves) have their bit;
 // the activations are 64 consecutive bytes, so one load. vpdpbusd then gives 4 int32 lanes per
-// 16-value sub-block (4 is taken off through the start value); the 16 sub-block scales
-// d * scale_j (times the activation's d per token) are one register of floats, spread over the
-// lanes by vpermps, and one FMA adds the register into the (row, token)'s 16-lane accumulator.
-// The float additions differ in order from vec_dot (within its tolerance of the scalar twin:
-// tested); every tile shape and the walk use the same order, so decode and batches agree bit
-// for bit (tested).
+// 16-value sub-block (4 is taken off through the start value), multiplied by the sub-block's
+// scale (the 16 scales one int32 register, spread over the lanes by vpermd) and summed exactly
+// over the super-block, as vec_dot does; one FMA per super-block then adds d_a * d times it
+// into the (row, token)'s 16-lane accumulator. Only the float reduction differs from vec_dot
+// (within its tolerance of the scalar twin: tested); every tile shape and the walk use the same
+// order, so decode and batches agree bit for bit (tested).
 #include <immintrin.h>
 
 #include "engine/quant/avx2_helpers.h"
@@ -39,10 +39,9 @@
 namespace pw::quant {
 namespace {
 
-// d * scale_j for the 16 sub-blocks j of a super-block, lane j.
-__m512 sub_block_scales(const BlockQ3K& x) {
-  const __m512i s = _mm512_cvtepi8_epi32(avx2::unpack_scales_q3_K_sse(x.scales));
-  return _mm512_mul_ps(_mm512_cvtepi32_ps(s), _mm512_set1_ps(_cvtsh_ss(x.d)));
+// The 16 sub-block scales scale_j (-32..31) of a super-block as int32, lane j.
+__m512i sub_block_scales(const BlockQ3K& x) {
+  return _mm512_cvtepi8_epi32(avx2::unpack_scales_q3_K_sse(x.scales));
 }
 
 template <int NR, int NT>
@@ -73,7 +72,7 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
       // A block is 110 bytes: two prefetches per row cover every line of the stream.
       const size_t pf = stream.offset(static_cast<size_t>(b) * sizeof(BlockQ3K));
       const BlockQ3K* x[NR];
-      __m512 sw[NR];
+      __m512i sw[NR];
       #pragma GCC unroll 4
       for (int r = 0; r < NR; ++r) {
         const uint8_t* row = w + static_cast<size_t>(r) * ws;
@@ -85,15 +84,22 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
       const BlockQ8K* yb[NT];
       #pragma GCC unroll 2
       for (int t = 0; t < NT; ++t) yb[t] = reinterpret_cast<const BlockQ8K*>(a + static_cast<size_t>(t) * as) + b;
+      // The super-block's exact integer sum per (row, token) and lane, as in vec_dot.
+      __m512i isum[NR][NT];
+      #pragma GCC unroll 4
+      for (auto& row : isum)
+        #pragma GCC unroll 2
+        for (auto& v : row) v = _mm512_setzero_si512();
       #pragma GCC unroll 4
       for (int u = 0; u < 4; ++u) {
         const int h = u / 2, k = u % 2;  // groups 2k and 2k + 1 of half h
         // hmask bit 4h + 2k in the low half's bytes, 4h + 2k + 1 in the high half's.
         const __m512i bit = _mm512_inserti64x4(_mm512_set1_epi8(static_cast<char>(1 << (4 * h + 2 * k))),
                                                _mm256_set1_epi8(static_cast<char>(1 << (4 * h + 2 * k + 1))), 1);
-        __m512i codes[NR];
+        __m512i codes[NR], scale[NR];
         #pragma GCC unroll 4
         for (int r = 0; r < NR; ++r) {
+          scale[r] = _mm512_permutexvar_epi32(pick[u], sw[r]);
           const __m512i q = _mm512_broadcast_i64x4(wide::load256(x[r]->qs + 32 * h));
           const __m512i low = _mm512_and_si512(_mm512_srlv_epi64(q, shift[k]), three);
           const __mmask64 high = _mm512_test_epi8_mask(_mm512_broadcast_i64x4(wide::load256(x[r]->hmask)), bit);
@@ -104,15 +110,21 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
           const __m512i aq = _mm512_loadu_si512(yb[t]->qs + 64 * u);
           const __m512i start =
               _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), four, aq));
-          const __m512 da = _mm512_set1_ps(yb[t]->d);
           #pragma GCC unroll 4
           for (int r = 0; r < NR; ++r) {
             const __m512i lanes = _mm512_dpbusd_epi32(start, codes[r], aq);
-            const __m512 scale = _mm512_mul_ps(_mm512_permutexvar_ps(pick[u], sw[r]), da);
-            acc[r][t] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(lanes), acc[r][t]);
+            isum[r][t] = _mm512_add_epi32(isum[r][t], _mm512_mullo_epi32(lanes, scale[r]));
           }
         }
       }
+      // One float step per super-block: d_a * d times the integer sum (vec_dot's order of
+      // factors), so results stay within float rounding of the reference's.
+      #pragma GCC unroll 2
+      for (int t = 0; t < NT; ++t)
+        #pragma GCC unroll 4
+        for (int r = 0; r < NR; ++r)
+          acc[r][t] = _mm512_fmadd_ps(_mm512_set1_ps(yb[t]->d * _cvtsh_ss(x[r]->d)), _mm512_cvtepi32_ps(isum[r][t]),
+                                      acc[r][t]);
     }
     #pragma GCC unroll 2
     for (int t = 0; t < NT; ++t)
