@@ -1,4 +1,5 @@
-// Helpers of the 512-bit tiles (wide_tile_kernels_avx512.cpp, iq4xs_tile_kernels_avx512.cpp):
+// Helpers of the 512-bit tiles (wide_tile_kernels_avx512.cpp,
+// wide_superblock_tiles_avx512.cpp):
 // loads into register halves and 4-bit codes unpacked two 16-byte groups at a time. Only for
 // files compiled with the AVX-512 flags (*_avx512.cpp).
 //
