@@ -84,6 +84,31 @@ inline void walk_rows(int64_t rows, Run&& run) {
   walk_rows_by<2>(rows, static_cast<Run&&>(run));
 }
 
+// A tile file's entry points from its tile template, wrapped as
+//   template <typename F> struct Tiles {
+//     template <int NR, int NT>
+//     static void run(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys,
+//                     int64_t groups) { tile<F, NR, NT>(n, w, ws, a, as, y, ys, groups); }
+//   };
+//   void vec_dot_tile_q4_0_q8_0_avx2(...) { tile_entry<Tiles<Q4_0>>(n, w, ws, nr, a, as, nt, y, ys); }
+//   void vec_dot_rows_q4_0_q8_0_avx2(...) { rows_entry<Tiles<Q4_0>, kTileRows>(n, w, ws, rows, a, y); }
+template <class Tiles>
+inline void tile_entry(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y,
+                       size_t ys) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { Tiles::template run<NR, NT>(n, wb, ws, ab, as, y, ys, 1); });
+}
+// Decode: the rows G at a time, the rest as one smaller tile (walk_rows_by).
+template <class Tiles, int G>
+inline void rows_entry(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* ab = static_cast<const uint8_t*>(a);
+  walk_rows_by<G>(rows, [&]<int NR>(int64_t first, int64_t groups) {
+    Tiles::template run<NR, 1>(n, wb + static_cast<size_t>(first) * ws, ws, ab, 0, y + first, 1, groups);
+  });
+}
+
 // Fast tiles (AVX2, tile_kernels_avx2.cpp / k_tile_kernels_avx2.cpp).
 void vec_dot_tile_q4_0_q8_0_avx2(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt,
                                  float* y, size_t ys);

@@ -171,38 +171,30 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
 }
 
 template <typename F>
-void tile_any(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as, int nt, float* y, size_t ys) {
-  const auto* wb = static_cast<const uint8_t*>(w);
-  const auto* ab = static_cast<const uint8_t*>(a);
-  dispatch_tile_shape(nr, nt, [&]<int NR, int NT>() { tile<F, NR, NT>(n, wb, ws, ab, as, y, ys); });
-}
-
-// Decode: the rows four by four, the rest as one smaller tile.
-template <typename F>
-void rows_any(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
-  const auto* wb = static_cast<const uint8_t*>(w);
-  const auto* ab = static_cast<const uint8_t*>(a);
-  walk_rows_by<kTileRows>(rows, [&]<int NR>(int64_t first, int64_t groups) {
-    tile<F, NR, 1>(n, wb + static_cast<size_t>(first) * ws, ws, ab, 0, y + first, 1, groups);
-  });
-}
+struct Tiles {
+  template <int NR, int NT>
+  static void run(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, float* y, size_t ys,
+                  int64_t groups) {
+    tile<F, NR, NT>(n, w, ws, a, as, y, ys, groups);
+  }
+};
 
 }  // namespace
 
 void vec_dot_tile_q3_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
                                         int nt, float* y, size_t ys) {
-  tile_any<Q3K>(n, w, ws, nr, a, as, nt, y, ys);
+  tile_entry<Tiles<Q3K>>(n, w, ws, nr, a, as, nt, y, ys);
 }
 void vec_dot_tile_iq4_xs_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
                                           int nt, float* y, size_t ys) {
-  tile_any<IQ4XS>(n, w, ws, nr, a, as, nt, y, ys);
+  tile_entry<Tiles<IQ4XS>>(n, w, ws, nr, a, as, nt, y, ys);
 }
 void vec_dot_rows_q3_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
-  rows_any<Q3K>(n, w, ws, rows, a, y);
+  rows_entry<Tiles<Q3K>, kTileRows>(n, w, ws, rows, a, y);
 }
 void vec_dot_rows_iq4_xs_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a,
                                           float* y) {
-  rows_any<IQ4XS>(n, w, ws, rows, a, y);
+  rows_entry<Tiles<IQ4XS>, kTileRows>(n, w, ws, rows, a, y);
 }
 
 }  // namespace pw::quant
