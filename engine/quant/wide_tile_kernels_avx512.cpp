@@ -1,13 +1,13 @@
-// Tiles of Q4_0, Q5_0, IQ4_NL and Q8_0 against Q8_0 activations on 512-bit registers: two blocks per
-// register. Installed by kernel_table.cpp only when cpu_features().avx512_wide_kernels (cores
+// Tiles of Q4_0, Q5_0, IQ4_NL and Q8_0 against Q8_0 activations on 512-bit registers: two
+// blocks per register. Installed by kernel_table.cpp only when cpu_features().avx512_wide_kernels (cores
 // with AVX512-VBMI: Ice Lake, Zen 4 and later, where 512-bit instructions do not slow the clock
 // as on Skylake-X/Cascade Lake; those keep the 256-bit tiles of tile_kernels_avx512.cpp).
 //
 //   vec_dot_tile_q4_0_q8_0_avx512_wide(n, W, w_row_bytes, 4, A, a_row_bytes, 1, y, 4);
 //
 // Why: with the memory bandwidth of a recent server core (35-40 GB/s per core) the 32-value
-// formats' 256-bit tiles are compute-bound in decode, Q4_0 most (Zen 5, 1 thread, L2-resident:
-// Q4_0 ~28 GB/s against Q4_K ~39). Per block and row they pay unpack, vpdpbusd, a conversion
+// formats' 256-bit tiles are compute-bound in decode, Q4_0 most (Zen 5 VM, 1 thread, streaming:
+// Q4_0 15-22 GB/s against Q4_K 25-27). Per block and row they pay unpack, vpdpbusd, a conversion
 // and an FMA on 256 bits; here one 512-bit instruction of each serves two blocks.
 //
 // Layout per pair of blocks b, b+1: the weight register holds block b's 32 codes in value order
@@ -22,13 +22,12 @@
 // decode and batched prompts through these tiles still agree bit for bit (tested).
 #include <immintrin.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "engine/quant/avx2_helpers.h"
-#include "engine/quant/wide_avx512_common.h"
 #include "engine/quant/legacy_blocks.h"
 #include "engine/quant/tile_kernels.h"
+#include "engine/quant/wide_avx512_common.h"
 
 #if !defined(__AVX512VNNI__) || !defined(__AVX512BW__)
 #error "wide_tile_kernels_avx512.cpp needs -mavx512vnni -mavx512bw (files named *_avx512.cpp get them)"
