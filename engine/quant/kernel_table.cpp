@@ -170,8 +170,10 @@ void attach_tiles(Table& t, bool fast) {
       vec_dot_tile_q5_K_q8_K_avx512);
   set(T::Q6_K, vec_dot_tile_q6_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q6_K_q8_K_scalar>,
       vec_dot_tile_q6_K_q8_K_avx512);
-  // Q3_K has tiles only on cores with the 512-bit ones (elsewhere vec_dot pair by pair).
+  // Q2_K and Q3_K have tiles only on cores with the 512-bit ones (elsewhere vec_dot pair by pair).
   if (wide) {
+    set(T::Q2_K, nullptr, vec_dot_tile_by_pairs<vec_dot_q2_K_q8_K_scalar>, nullptr, vec_dot_tile_q2_K_q8_K_avx512_wide);
+    set_rows(T::Q2_K, nullptr, nullptr, vec_dot_rows_q2_K_q8_K_avx512_wide);
     set(T::Q3_K, nullptr, vec_dot_tile_by_pairs<vec_dot_q3_K_q8_K_scalar>, nullptr, vec_dot_tile_q3_K_q8_K_avx512_wide);
     set_rows(T::Q3_K, nullptr, nullptr, vec_dot_rows_q3_K_q8_K_avx512_wide);
   }

@@ -26,7 +26,7 @@
 //   Measured 2026-11-22: 1-row tile calls per row cost Q4_K a tenth of its speed at 2048 columns
 //   (8 super-blocks per row); see docs/engine-speed.md.
 // - One tier per CPU serves decode and batches: the AVX2 tiles, the AVX-512 VNNI tiles (256-bit,
-//   bit-identical to the AVX2 ones) or, for Q4_0/Q5_0/IQ4_NL/Q8_0/IQ4_XS/Q3_K on cores with AVX512-VBMI, the 512-bit
+//   bit-identical to the AVX2 ones) or, for Q4_0/Q5_0/IQ4_NL/Q8_0/IQ4_XS/Q2_K/Q3_K on cores with AVX512-VBMI, the 512-bit
 //   tiles (their float additions in another order: the last bits differ from the other tiers').
 // - _avx2 functions only after cpu_features().avx2_fma_f16c. Their scalar twin is the format's
 //   vec_dot_*_scalar applied pair by pair (vec_dot_tile_by_pairs below).
@@ -162,6 +162,9 @@ void vec_dot_tile_iq4_xs_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, i
                                           int nt, float* y, size_t ys);
 void vec_dot_rows_iq4_xs_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a,
                                           float* y);
+void vec_dot_tile_q2_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
+                                        int nt, float* y, size_t ys);
+void vec_dot_rows_q2_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);
 void vec_dot_tile_q3_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
                                         int nt, float* y, size_t ys);
 void vec_dot_rows_q3_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y);

@@ -1,4 +1,4 @@
-// Tiles of the 256-value super-block formats that had none, Q3_K and IQ4_XS, against Q8_K
+// Tiles of the 256-value super-block formats that had none, Q2_K, Q3_K and IQ4_XS, against Q8_K
 // activations on 512-bit registers: 64 values per register. Before them these formats went
 // through vec_dot pair by pair, and a Q3_K_M file decoded slower than the larger Q4_K_M one.
 // Installed by kernel_table.cpp only when cpu_features().avx512_wide_kernels (see
@@ -41,26 +41,51 @@
 namespace pw::quant {
 namespace {
 
-// Q3_K: value e = 128h + 32g + l is (qs[32h + l] >> 2g) & 3, plus 4 when bit 4h + g of hmask[l]
-// is set, minus 4; 16 sub-blocks of 16 values, 6-bit scales (-32..31).
+// Q2_K and Q3_K: 16 sub-blocks of 16 values; register u holds sub-blocks 4u .. 4u + 3, four
+// lanes each.
+__m512i pick_16(int u) {
+  const int j = 4 * u;
+  return _mm512_setr_epi32(j, j, j, j, j + 1, j + 1, j + 1, j + 1, j + 2, j + 2, j + 2, j + 2, j + 3, j + 3, j + 3, j + 3);
+}
+// Their 2-bit low parts: value e = 128h + 32g + l is (qs[32h + l] >> 2g) & 3. Register u holds
+// groups g = 2(u % 2) and g + 1 of half h = u / 2: the 32 qs bytes in both halves, shifted by
+// 2g and 2g + 2.
+__m512i two_bit_codes(const uint8_t* qs, int u) {
+  const int h = u / 2, g = 2 * (u % 2);
+  const __m512i q = _mm512_broadcast_i64x4(wide::load256(qs + 32 * h));
+  const __m512i shift = _mm512_inserti64x4(_mm512_set1_epi64(2 * g), _mm256_set1_epi64x(2 * g + 2), 1);
+  return _mm512_and_si512(_mm512_srlv_epi64(q, shift), _mm512_set1_epi8(3));
+}
+
+// Q2_K: value = d * scale_j * q - dmin * min_j, q the 2-bit code (0..3), scale_j and min_j the
+// low and high nibbles of scales[j]; the mins' term is sum_j min_j * bsums_j of the activation.
+struct Q2K {
+  using Block = BlockQ2K;
+  static constexpr int kOffset = 0;
+  static constexpr bool kMins = true;
+  static __m512i scales(const Block& x) {
+    return _mm512_cvtepu8_epi32(_mm_and_si128(wide::load128(x.scales), _mm_set1_epi8(0x0F)));
+  }
+  static __m256i mins(const Block& x) {  // int16, lane j
+    return _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(wide::load128(x.scales), 4), _mm_set1_epi8(0x0F)));
+  }
+  static float dmin(const Block& x) { return _cvtsh_ss(x.dmin); }
+  static __m512i pick(int u) { return pick_16(u); }
+  static __m512i codes(const Block& x, int u) { return two_bit_codes(x.qs, u); }
+};
+
+// Q3_K: the 2-bit part plus 4 when bit 4h + g of hmask[l] is set, minus 4; 6-bit scales
+// (-32..31).
 struct Q3K {
   using Block = BlockQ3K;
   static constexpr int kOffset = 4;
+  static constexpr bool kMins = false;
   static __m512i scales(const Block& x) { return _mm512_cvtepi8_epi32(avx2::unpack_scales_q3_K_sse(x.scales)); }
-  // Register u: sub-blocks 4u .. 4u + 3, four lanes each.
-  static __m512i pick(int u) {
-    const int j = 4 * u;
-    return _mm512_setr_epi32(j, j, j, j, j + 1, j + 1, j + 1, j + 1, j + 2, j + 2, j + 2, j + 2, j + 3, j + 3, j + 3,
-                             j + 3);
-  }
-  // Register u holds groups g = 2(u % 2) and g + 1 of half h = u / 2: the 32 qs bytes in both
-  // halves shifted by 2g and 2g + 2, plus 4 where the hmask bytes have bit 4h + g (low half)
-  // or 4h + g + 1 (high half).
+  static __m512i pick(int u) { return pick_16(u); }
+  // Plus 4 where the hmask bytes (both halves) have bit 4h + g (low half) or 4h + g + 1 (high).
   static __m512i codes(const Block& x, int u) {
     const int h = u / 2, g = 2 * (u % 2);
-    const __m512i q = _mm512_broadcast_i64x4(wide::load256(x.qs + 32 * h));
-    const __m512i shift = _mm512_inserti64x4(_mm512_set1_epi64(2 * g), _mm256_set1_epi64x(2 * g + 2), 1);
-    const __m512i low = _mm512_and_si512(_mm512_srlv_epi64(q, shift), _mm512_set1_epi8(3));
+    const __m512i low = two_bit_codes(x.qs, u);
     const __m512i bit = _mm512_inserti64x4(_mm512_set1_epi8(static_cast<char>(1 << (4 * h + g))),
                                            _mm256_set1_epi8(static_cast<char>(1 << (4 * h + g + 1))), 1);
     const __mmask64 high = _mm512_test_epi8_mask(_mm512_broadcast_i64x4(wide::load256(x.hmask)), bit);
@@ -74,6 +99,7 @@ struct Q3K {
 struct IQ4XS {
   using Block = BlockIQ4XS;
   static constexpr int kOffset = 128;
+  static constexpr bool kMins = false;
   static __m512i scales(const Block& x) {
     uint32_t low;
     std::memcpy(&low, x.scales_l, sizeof(low));  // scale j's low 4 bits: bits 4j..4j+3
@@ -146,8 +172,9 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
         #pragma GCC unroll 2
         for (int t = 0; t < NT; ++t) {
           const __m512i aq = _mm512_loadu_si512(yb[t]->qs + 64 * u);
-          const __m512i start =
-              _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), offset, aq));
+          __m512i start = _mm512_setzero_si512();
+          if constexpr (F::kOffset != 0)
+            start = _mm512_sub_epi32(start, _mm512_dpbusd_epi32(_mm512_setzero_si512(), offset, aq));
           #pragma GCC unroll 4
           for (int r = 0; r < NR; ++r) {
             const __m512i lanes = _mm512_dpbusd_epi32(start, codes[r], aq);
@@ -161,6 +188,19 @@ void tile(int64_t n, const uint8_t* w, size_t ws, const uint8_t* a, size_t as, f
         for (int r = 0; r < NR; ++r)
           acc[r][t] = _mm512_fmadd_ps(_mm512_set1_ps(yb[t]->d * _cvtsh_ss(x[r]->d)), _mm512_cvtepi32_ps(isum[r][t]),
                                       acc[r][t]);
+      // Formats with mins: minus d_a * dmin * sum_j min_j * bsums_j (exact in int32 lanes).
+      if constexpr (F::kMins) {
+        #pragma GCC unroll 4
+        for (int r = 0; r < NR; ++r) {
+          const __m256i mins = F::mins(*x[r]);
+          #pragma GCC unroll 2
+          for (int t = 0; t < NT; ++t) {
+            const __m256i msum = _mm256_madd_epi16(mins, wide::load256(yb[t]->bsums));
+            acc[r][t] = _mm512_fmadd_ps(_mm512_set1_ps(-(yb[t]->d * F::dmin(*x[r]))),
+                                        _mm512_cvtepi32_ps(_mm512_zextsi256_si512(msum)), acc[r][t]);
+          }
+        }
+      }
     }
     #pragma GCC unroll 2
     for (int t = 0; t < NT; ++t)
@@ -181,6 +221,13 @@ struct Tiles {
 
 }  // namespace
 
+void vec_dot_tile_q2_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
+                                        int nt, float* y, size_t ys) {
+  tile_entry<Tiles<Q2K>>(n, w, ws, nr, a, as, nt, y, ys);
+}
+void vec_dot_rows_q2_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int64_t rows, const void* a, float* y) {
+  rows_entry<Tiles<Q2K>, kTileRows>(n, w, ws, rows, a, y);
+}
 void vec_dot_tile_q3_K_q8_K_avx512_wide(int64_t n, const void* w, size_t ws, int nr, const void* a, size_t as,
                                         int nt, float* y, size_t ys) {
   tile_entry<Tiles<Q3K>>(n, w, ws, nr, a, as, nt, y, ys);

@@ -210,7 +210,8 @@ TEST(QuantTile, RowWalksMatchTheTilesRowByRowBitForBit) {
        {vec_dot_rows_iq4_nl_q8_0_avx2, vec_dot_tile_iq4_nl_q8_0_avx2},
        {},
        {vec_dot_rows_iq4_nl_q8_0_avx512_wide, vec_dot_tile_iq4_nl_q8_0_avx512_wide}},
-      // No AVX2 tile: elsewhere the table has neither tile nor walk for IQ4_XS and Q3_K.
+      // No AVX2 tile: elsewhere the table has neither tile nor walk for IQ4_XS, Q2_K and Q3_K.
+      {GgmlType::Q2_K, {}, {}, {vec_dot_rows_q2_K_q8_K_avx512_wide, vec_dot_tile_q2_K_q8_K_avx512_wide}},
       {GgmlType::IQ4_XS, {}, {}, {vec_dot_rows_iq4_xs_q8_K_avx512_wide, vec_dot_tile_iq4_xs_q8_K_avx512_wide}},
       {GgmlType::Q3_K, {}, {}, {vec_dot_rows_q3_K_q8_K_avx512_wide, vec_dot_tile_q3_K_q8_K_avx512_wide}},
       {GgmlType::Q4_K,
