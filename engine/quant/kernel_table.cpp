@@ -170,14 +170,22 @@ void attach_tiles(Table& t, bool fast) {
       vec_dot_tile_q5_K_q8_K_avx512);
   set(T::Q6_K, vec_dot_tile_q6_K_q8_K_avx2, vec_dot_tile_by_pairs<vec_dot_q6_K_q8_K_scalar>,
       vec_dot_tile_q6_K_q8_K_avx512);
-  // Q2_K and Q3_K have tiles only on cores with the 512-bit ones (elsewhere vec_dot pair by pair).
+#endif
+  // Formats whose only tiles are the 512-bit ones: elsewhere they keep vec_dot pair by pair
+  // (set and set_rows skip a format the table does not hold).
   if (wide) {
+#if PW_HAVE_K_QUANTS
     set(T::Q2_K, nullptr, vec_dot_tile_by_pairs<vec_dot_q2_K_q8_K_scalar>, nullptr, vec_dot_tile_q2_K_q8_K_avx512_wide);
     set_rows(T::Q2_K, nullptr, nullptr, vec_dot_rows_q2_K_q8_K_avx512_wide);
     set(T::Q3_K, nullptr, vec_dot_tile_by_pairs<vec_dot_q3_K_q8_K_scalar>, nullptr, vec_dot_tile_q3_K_q8_K_avx512_wide);
     set_rows(T::Q3_K, nullptr, nullptr, vec_dot_rows_q3_K_q8_K_avx512_wide);
-  }
 #endif
+    if constexpr (kHas_vec_dot_iq4_xs_q8_K_scalar) {
+      set(T::IQ4_XS, nullptr, vec_dot_tile_by_pairs<vec_dot_iq4_xs_q8_K_scalar>, nullptr,
+          vec_dot_tile_iq4_xs_q8_K_avx512_wide);
+      set_rows(T::IQ4_XS, nullptr, nullptr, vec_dot_rows_iq4_xs_q8_K_avx512_wide);
+    }
+  }
 }
 
 Table build(bool fast) {
@@ -235,6 +243,11 @@ Table build(bool fast) {
          pick<QuantizeRowFn>(fast, quantize_row_q8_K_avx2, quantize_row_q8_K), quantize_row_q8_K,
          quantize_row_q8_K, nullptr, nullptr});
 #endif
+  if constexpr (kHas_dequantize_row_iq4_xs && kHas_vec_dot_iq4_xs_q8_K_scalar) {
+    t.add(weight_format(fast, T::IQ4_XS, T::Q8_K, optional_dequantize_row_iq4_xs_avx2(),
+                        optional_dequantize_row_iq4_xs(), optional_quantize_row_iq4_xs(),
+                        optional_vec_dot_iq4_xs_q8_K_avx2(), optional_vec_dot_iq4_xs_q8_K_scalar()));
+  }
   attach_tiles(t, fast);
   // Prompt panels: AVX-512 VNNI where written and the CPU has it, else AVX2, else the scalar twin (vec_dot_scalar per pair; slow,
   // so compute::matmul only picks gemm when the fast one exists).
@@ -244,18 +257,6 @@ Table build(bool fast) {
     t.entry[i].gemm_scalar = gemm_scalar_kernels(type);
     const GemmKernels* vnni = fast && cpu_features().avx512_vnni_kernels ? gemm_kernels_avx512(type) : nullptr;
     t.entry[i].gemm = vnni ? vnni : fast ? gemm_kernels_avx2(type) : nullptr;
-  }
-  if constexpr (kHas_dequantize_row_iq4_xs && kHas_vec_dot_iq4_xs_q8_K_scalar) {
-    t.add(weight_format(fast, T::IQ4_XS, T::Q8_K, optional_dequantize_row_iq4_xs_avx2(),
-                        optional_dequantize_row_iq4_xs(), optional_quantize_row_iq4_xs(),
-                        optional_vec_dot_iq4_xs_q8_K_avx2(), optional_vec_dot_iq4_xs_q8_K_scalar()));
-    // IQ4_XS has tiles only on cores with the 512-bit ones (elsewhere vec_dot pair by pair).
-    if (fast && cpu_features().avx512_wide_kernels) {
-      TypeKernels& k = t.entry[static_cast<uint32_t>(T::IQ4_XS)];
-      k.vec_dot_tile = vec_dot_tile_iq4_xs_q8_K_avx512_wide;
-      k.vec_dot_tile_scalar = vec_dot_tile_by_pairs<vec_dot_iq4_xs_q8_K_scalar>;
-      k.vec_dot_rows = vec_dot_rows_iq4_xs_q8_K_avx512_wide;
-    }
   }
   return t;
 }
